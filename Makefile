@@ -1,0 +1,45 @@
+# Passerelle: `make run` serves the platform with demo data, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench lint install setup messages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrations, reference data (communes) and demo data; each step is idempotent.
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_communes --wet-run
+	$(PY) manage.py load_demo_data
+
+run: setup
+	@echo "Passerelle: http://$(HOST):$(PORT)/  (e-mails are written to var/mail/)"
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) backend.asgi:application
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m bench
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+messages: install
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from backend.accounts.enums import MembershipStatus
+from backend.organisations.enums import OrganisationKind, OrganisationRole, Sector
+from backend.organisations.validators import normalise_siret, validate_siret
+
+
+class HostOrganisation(models.Model):
+    """A company or an administration that hosts pupils and whose professionals present their jobs."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=16, choices=OrganisationKind.choices)
+    siret = models.CharField(_("numéro SIRET"), max_length=14, unique=True, validators=[validate_siret])
+    sector = models.CharField(_("secteur"), max_length=1, choices=Sector.choices)
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    commune = models.ForeignKey(
+        "geo.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("commune"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("structure d'accueil")
+        verbose_name_plural = _("structures d'accueil")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.siret = normalise_siret(self.siret)
+        super().save(*args, **kwargs)
+
+
+class OrganisationMembership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
+    organisation = models.ForeignKey(HostOrganisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=16, choices=OrganisationRole.choices)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.PENDING
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre d'une structure d'accueil")
+        verbose_name_plural = _("membres des structures d'accueil")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="organisations_membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation}"
+
+
+class Association(models.Model):
+    """A partner association: it organises remote discovery sessions and tutoring, and pushes offers."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    siret = models.CharField(
+        _("numéro SIRET"), max_length=14, blank=True, validators=[validate_siret],
+        help_text=_("Facultatif pour une association sans salarié."),
+    )
+    website = models.URLField(_("site web"), blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+    national_partner = models.BooleanField(_("partenaire national du dispositif"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("association partenaire")
+        verbose_name_plural = _("associations partenaires")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.siret = normalise_siret(self.siret)
+        super().save(*args, **kwargs)
+
+
+class AssociationMembership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="association_memberships"
+    )
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="memberships")
+    status = models.CharField(
+        _("statut"), max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.PENDING
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre d'une association")
+        verbose_name_plural = _("membres des associations")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "association"], name="organisations_assoc_membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.association}"
