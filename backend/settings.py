@@ -8,6 +8,7 @@ README's table), as docker-compose.yml does.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
     "axes",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "backend.schools",
     "backend.organisations",
     "backend.ui",
+    "backend.demo",
     "scheduling",
     "realtime",
     "media.apps.VideosConfig",
@@ -193,7 +196,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "nonce"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
@@ -216,9 +219,9 @@ TIME_ZONE = "Europe/Paris"
 
 # --- Files -------------------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "uploads")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "uploads")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -227,6 +230,8 @@ STORAGES = {
 }
 # In the embedded mode, files are served from the apps' folders without a collectstatic step.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 # --- API ---------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -246,7 +251,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
+        "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="10/minute"),
     },
+    # Behind the reverse proxy, the client's address is the one the proxy saw: a caller cannot dodge the
+    # per-address throttles by sending her own X-Forwarded-For.
+    "NUM_PROXIES": env.int("PROXY_COUNT", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Passerelle API",
@@ -278,3 +287,5 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+# DSFR's advice: mark the optional fields, not the required ones.
+DSFR_MARK_OPTIONAL_FIELDS = True

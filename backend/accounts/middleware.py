@@ -1,8 +1,10 @@
 import zoneinfo
 
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class UserTimezoneMiddleware:
@@ -19,6 +21,12 @@ class UserTimezoneMiddleware:
             if user.must_change_password and not request.path.startswith(
                 (reverse("accounts:password_change"), reverse("accounts:logout"), "/static/", "/i18n/")
             ):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"code": "password_change_required",
+                         "detail": _("Choisissez un nouveau mot de passe sur le site avant d'utiliser l'API.")},
+                        status=403,
+                    )
                 return redirect("accounts:password_change")
         else:
             timezone.deactivate()

@@ -34,6 +34,13 @@ class Level(models.TextChoices):
 LYCEE_PRO_LEVELS = {Level.CAP_1, Level.CAP_2, Level.SECONDE_PRO, Level.PREMIERE_PRO, Level.TERMINALE_PRO}
 
 
+def levels_taught(kind: str) -> set[str]:
+    """Vocational lycées teach CAP and bac pro, and often host a 3e prépa-métiers; collèges the others."""
+    if kind == SchoolKind.LYCEE_PRO:
+        return LYCEE_PRO_LEVELS | {Level.TROISIEME_PREPA_METIERS}
+    return set(Level) - LYCEE_PRO_LEVELS
+
+
 class Academie(models.TextChoices):
     AIX_MARSEILLE = "aix-marseille", "Aix-Marseille"
     AMIENS = "amiens", "Amiens"

@@ -1,2 +1,42 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from backend.accounts.enums import Role
+from backend.accounts.roles import user_roles
+
+ROLE_NAV = {
+    Role.PUPIL: ("ui:home_pupil", Role.PUPIL.label),
+    Role.TEACHER: ("ui:home_teacher", Role.TEACHER.label),
+    Role.SCHOOL_HEAD: ("ui:home_school_head", Role.SCHOOL_HEAD.label),
+    Role.TUTOR: ("ui:home_tutor", Role.TUTOR.label),
+    Role.EMPLOYER: ("ui:home_organisation", Role.EMPLOYER.label),
+    Role.PROFESSIONAL: ("ui:home_organisation", Role.PROFESSIONAL.label),
+    Role.ASSOCIATION_STAFF: ("ui:home_association", Role.ASSOCIATION_STAFF.label),
+    Role.PLATFORM_STAFF: ("ui:home_platform", Role.PLATFORM_STAFF.label),
+}
+
+
 def navigation(request):
-    return {}
+    """The header's navigation: one entry per role the person holds, then her account."""
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        seen = set()
+        for role in user_roles(user):
+            url = reverse(ROLE_NAV[role][0])
+            if url not in seen:
+                seen.add(url)
+                items.append({"url": url, "label": ROLE_NAV[role][1]})
+        if not items:
+            items.append({"url": reverse("ui:home"), "label": _("Accueil")})
+        items.append({"url": reverse("accounts:profile"), "label": _("Mon compte")})
+    else:
+        items = [
+            {"url": reverse("ui:welcome"), "label": _("Accueil")},
+            {"url": reverse("schools:join"), "label": _("Rejoindre ma classe")},
+            {"url": reverse("accounts:login"), "label": _("Se connecter")},
+        ]
+    path = getattr(request, "path", "")
+    for item in items:
+        item["current"] = item["url"] == path
+    return {"nav_items": items}

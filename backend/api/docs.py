@@ -1,0 +1,116 @@
+"""The OpenAPI document and its interactive documentation (Swagger UI).
+
+Both are public: Passerelle is an open-source public service and its API contract is no secret.
+
+Swagger UI comes from drf-spectacular-sidecar's static files, so the page works offline and loads nothing
+from another site. It obeys the strict Content-Security-Policy of the rest of the site: the page has no
+inline script or style; its settings travel in data attributes and a separate script reads them.
+"""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.views.decorators.http import require_safe
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+
+from backend.api.throttling import AnonThrottle
+
+SWAGGER_UI_DIST = "drf_spectacular_sidecar/swagger-ui-dist"
+
+
+class SchemaView(SpectacularAPIView):
+    """OpenAPI 3, in YAML by default, in JSON with ?format=json or `Accept: application/vnd.oai.openapi+json`."""
+
+    # A stale token or session must not stand between anyone and a public document.
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonThrottle]
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        # The document's own renderers would write the error in YAML: errors are JSON everywhere.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+DOCS_PAGE = """<!DOCTYPE html>
+<html lang="{language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="icon" href="{favicon}">
+<link rel="stylesheet" href="{stylesheet}">
+</head>
+<body>
+<main id="swagger-ui" data-schema-url="{schema_url}" data-csrf-header="{csrf_header}" data-csrf-token="{csrf_token}">
+</main>
+<script src="{bundle}"></script>
+<script src="{init_script}"></script>
+</body>
+</html>
+"""
+
+INIT_SCRIPT = """"use strict";
+// Starts Swagger UI. Its settings come from the page's data attributes: the page has no inline script.
+(function () {
+  const root = document.getElementById("swagger-ui");
+  const { schemaUrl, csrfHeader, csrfToken } = root.dataset;
+  window.ui = SwaggerUIBundle({
+    url: schemaUrl,
+    domNode: root,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+    deepLinking: true,
+    // The online validator badge is an image from another site: not offline, and refused by the CSP.
+    validatorUrl: null,
+    requestInterceptor: (request) => {
+      // "Try it out" runs with the browser's session, whose writes need Django's CSRF token.
+      const method = (request.method || "GET").toUpperCase();
+      if (!["GET", "HEAD", "OPTIONS"].includes(method)) {
+        request.headers[csrfHeader] = csrfToken;
+      }
+      return request;
+    },
+  });
+})();
+"""
+
+
+def _csrf_header_name() -> str:
+    name = settings.CSRF_HEADER_NAME
+    return name.removeprefix("HTTP_").replace("_", "-")
+
+
+@login_not_required
+@require_safe
+def docs_page(request):
+    html = format_html(
+        DOCS_PAGE,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        title=translation.gettext("Passerelle — documentation de l'API"),
+        favicon=static(f"{SWAGGER_UI_DIST}/favicon-32x32.png"),
+        stylesheet=static(f"{SWAGGER_UI_DIST}/swagger-ui.css"),
+        bundle=static(f"{SWAGGER_UI_DIST}/swagger-ui-bundle.js"),
+        init_script=reverse("api:docs-script"),
+        schema_url=reverse("api:schema") + "?format=json",
+        csrf_header=_csrf_header_name(),
+        csrf_token=get_token(request),
+    )
+    return HttpResponse(html)
+
+
+@login_not_required
+@require_safe
+def docs_script(request):
+    response = HttpResponse(INIT_SCRIPT, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,0 +1,169 @@
+"""The demo world. Names and numbers are fictional; UAI and SIRET numbers carry valid check keys."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.enums import ConsentStatus, MembershipStatus
+from backend.accounts.models import PupilProfile, TutorProfile, User
+from backend.geo.models import Commune, Postcode
+from backend.geo.search import normalise_search
+from backend.organisations.enums import OrganisationKind, OrganisationRole, Sector
+from backend.organisations.models import Association, AssociationMembership, HostOrganisation, OrganisationMembership
+from backend.schools.enums import Academie, Level, Priority, SchoolKind, StaffRole
+from backend.schools.models import Enrolment, School, SchoolClass, SchoolStaff
+from backend.schools.services import current_school_year
+
+DEMO_PASSWORD = "Passerelle-demo-2026"  # noqa: S105 - published on purpose: demo accounts of the embedded mode
+DEMO_DOMAIN = "demo.passerelle.example"
+DEMO_JOIN_CODE = "PASS3EB2"
+
+# Communes the demo needs, so that it loads even before (or without) the full communes import; the import
+# later refreshes them from the reference file.
+COMMUNES = [
+    ("93066", "Saint-Denis", "93", "Seine-Saint-Denis", "11", "Île-de-France", 48.9362, 2.3574, "Europe/Paris",
+     ["93200", "93210"]),
+    ("13055", "Marseille", "13", "Bouches-du-Rhône", "93", "Provence-Alpes-Côte d'Azur", 43.2965, 5.3698,
+     "Europe/Paris", ["13001", "13013", "13015"]),
+    ("97209", "Fort-de-France", "972", "Martinique", "02", "Martinique", 14.6161, -61.0588, "America/Martinique",
+     ["97200", "97234"]),
+    ("75056", "Paris", "75", "Paris", "11", "Île-de-France", 48.8566, 2.3522, "Europe/Paris", ["75001"]),
+]
+
+SCHOOLS = [
+    dict(uai="0932468C", name="Collège Louise-Michel", kind=SchoolKind.COLLEGE, commune="93066",
+         academie=Academie.CRETEIL, priority=Priority.REP_PLUS, qpv=True, has_segpa=True, cite_educative=True),
+    dict(uai="0132579H", name="Collège des Calanques", kind=SchoolKind.COLLEGE, commune="13055",
+         academie=Academie.AIX_MARSEILLE, priority=Priority.REP, qpv=True, has_segpa=False, cite_educative=False),
+    dict(uai="9720813B", name="Lycée professionnel du Lamentin", kind=SchoolKind.LYCEE_PRO, commune="97209",
+         academie=Academie.MARTINIQUE, priority=Priority.NONE, qpv=True, has_segpa=False, cite_educative=True),
+]
+
+
+def _email(local: str) -> str:
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+def _adult(local: str, first_name: str, last_name: str, *, time_zone="Europe/Paris", **extra) -> User:
+    user, created = User.objects.get_or_create(
+        username=_email(local),
+        defaults=dict(email=_email(local), first_name=first_name, last_name=last_name, time_zone=time_zone,
+                      email_verified_at=timezone.now(), **extra),
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _pupil(identifier: str, first_name: str, last_name: str, birth_date: datetime.date, consent: ConsentStatus,
+           school_class: SchoolClass) -> User:
+    user, created = User.objects.get_or_create(
+        username=identifier, defaults=dict(first_name=first_name, last_name=last_name)
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    PupilProfile.objects.get_or_create(user=user, defaults=dict(birth_date=birth_date, consent_status=consent))
+    if not Enrolment.objects.filter(pupil=user, left_at__isnull=True).exists():
+        Enrolment.objects.create(pupil=user, school_class=school_class)
+    return user
+
+
+def _confirmed(model, **lookup):
+    membership, _created = model.objects.get_or_create(**lookup)
+    if membership.status != MembershipStatus.CONFIRMED:
+        membership.status = MembershipStatus.CONFIRMED
+        membership.confirmed_at = timezone.now()
+        membership.save(update_fields=["status", "confirmed_at"])
+    return membership
+
+
+@transaction.atomic
+def load() -> list[tuple[str, str]]:
+    """Creates what is missing and leaves the rest alone. Returns (role, identifier) pairs."""
+    for insee, name, dep, dep_name, reg, reg_name, lat, lon, tz, postcodes in COMMUNES:
+        commune, _created = Commune.objects.get_or_create(
+            insee_code=insee,
+            defaults=dict(name=name, search_name=normalise_search(name), departement_code=dep,
+                          departement_name=dep_name, region_code=reg, region_name=reg_name, latitude=lat,
+                          longitude=lon, time_zone=tz),
+        )
+        for code in postcodes:
+            Postcode.objects.get_or_create(code=code, commune=commune)
+
+    schools = {}
+    for data in SCHOOLS:
+        fields = {**data, "commune": Commune.objects.get(insee_code=data["commune"])}
+        schools[data["uai"]], _created = School.objects.get_or_create(uai=data["uai"], defaults=fields)
+    college = schools["0932468C"]
+
+    head = _adult("direction", "Nadia", "Haddad")
+    teacher = _adult("enseignant", "Julien", "Moreau")
+    _confirmed(SchoolStaff, user=head, school=college, role=StaffRole.HEAD)
+    _confirmed(SchoolStaff, user=teacher, school=college, role=StaffRole.TEACHER)
+    lp_teacher = _adult("enseignante-martinique", "Josiane", "Larcher", time_zone="America/Martinique")
+    _confirmed(SchoolStaff, user=lp_teacher, school=schools["9720813B"], role=StaffRole.TEACHER)
+
+    year = current_school_year()
+    school_class, _created = SchoolClass.objects.get_or_create(
+        school=college, school_year=year, name="3e B",
+        defaults=dict(level=Level.TROISIEME, join_code=DEMO_JOIN_CODE, created_by=teacher),
+    )
+    school_class.teachers.add(teacher)
+    segpa, _created = SchoolClass.objects.get_or_create(
+        school=college, school_year=year, name="3e SEGPA",
+        defaults=dict(level=Level.TROISIEME_SEGPA, join_code="PASSSEGP", created_by=teacher),
+    )
+    segpa.teachers.add(teacher)
+    lp_class, _created = SchoolClass.objects.get_or_create(
+        school=schools["9720813B"], school_year=year, name="2nde MELEC",
+        defaults=dict(level=Level.SECONDE_PRO, join_code="PASSMQ26", created_by=lp_teacher,
+                      specialty="Métiers de l'électricité et de ses environnements connectés"),
+    )
+    lp_class.teachers.add(lp_teacher)
+
+    today = timezone.localdate()
+    pupil = _pupil("ines.b2026", "Inès", "Benali", today.replace(year=today.year - 14) - datetime.timedelta(days=40),
+                   ConsentStatus.RECEIVED, school_class)
+    _pupil("yanis.m2026", "Yanis", "Mbappé", today.replace(year=today.year - 14) - datetime.timedelta(days=100),
+           ConsentStatus.PENDING, school_class)
+
+    organisation, _created = HostOrganisation.objects.get_or_create(
+        siret="41827364500014",
+        defaults=dict(name="Ateliers Électriques du Nord-Est Parisien", kind=OrganisationKind.COMPANY,
+                      sector=Sector.I, address="12 rue du Landy", commune=Commune.objects.get(insee_code="93066")),
+    )
+    employer = _adult("employeur", "Karim", "Diallo")
+    professional = _adult("professionnelle", "Sophie", "Lefèvre")
+    _confirmed(OrganisationMembership, user=employer, organisation=organisation, role=OrganisationRole.EMPLOYER)
+    _confirmed(OrganisationMembership, user=professional, organisation=organisation,
+               role=OrganisationRole.PROFESSIONAL)
+
+    association, _created = Association.objects.get_or_create(
+        name="Réseau Passerelles Métiers",
+        defaults=dict(siret="77321905800015", national_partner=True,
+                      description="Association nationale qui organise des séquences de découverte à distance."),
+    )
+    association_staff = _adult("association", "Claire", "Nguyen")
+    _confirmed(AssociationMembership, user=association_staff, association=association)
+
+    tutor = _adult("tuteur", "Marc", "Petit")
+    TutorProfile.objects.get_or_create(
+        user=tutor, defaults={"presentation": "Ingénieur à la retraite, j'aide à préparer CV, lettres et entretiens."}
+    )
+    _confirmed(AssociationMembership, user=tutor, association=association)
+
+    staff = _adult("plateforme", "Amandine", "Roux", is_staff=True, is_superuser=True)
+
+    return [
+        ("Élève", pupil.username),
+        ("Enseignant", teacher.username),
+        ("Cheffe d'établissement", head.username),
+        ("Tuteur bénévole", tutor.username),
+        ("Professionnelle", professional.username),
+        ("Employeur", employer.username),
+        ("Équipe associative", association_staff.username),
+        ("Équipe de la plateforme", staff.username),
+    ]

@@ -1,0 +1,66 @@
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.accounts.enums import MembershipStatus
+from backend.organisations.models import (
+    Association,
+    AssociationMembership,
+    HostOrganisation,
+    OrganisationMembership,
+)
+from backend.organisations.validators import normalise_siret
+
+
+class OrganisationError(Exception):
+    """A rule refused the operation; the message is meant for the person."""
+
+
+@transaction.atomic
+def organisation_join_or_create(*, user, siret: str, role: str, name: str, kind: str, sector: str,
+                                address: str = "", commune=None) -> OrganisationMembership:
+    """Joins the organisation with this SIRET (an employer of it confirms), or creates it with the person as
+    its first, confirmed member."""
+    if user.is_pupil:
+        raise OrganisationError(_("Un compte d'élève ne peut pas rejoindre une structure d'accueil."))
+    organisation = HostOrganisation.objects.select_for_update().filter(siret=normalise_siret(siret)).first()
+    if organisation is None:
+        organisation = HostOrganisation.objects.create(
+            siret=siret, name=name.strip(), kind=kind, sector=sector, address=address.strip(), commune=commune
+        )
+        return OrganisationMembership.objects.create(
+            user=user, organisation=organisation, role=role, status=MembershipStatus.CONFIRMED,
+            confirmed_at=timezone.now(),
+        )
+    if OrganisationMembership.objects.filter(user=user, organisation=organisation).exists():
+        raise OrganisationError(_("Vous êtes déjà membre de cette structure ou votre demande est en attente."))
+    return OrganisationMembership.objects.create(user=user, organisation=organisation, role=role)
+
+
+@transaction.atomic
+def association_join_request(*, user, association: Association) -> AssociationMembership:
+    if user.is_pupil:
+        raise OrganisationError(_("Un compte d'élève ne peut pas rejoindre une association partenaire."))
+    membership, created = AssociationMembership.objects.get_or_create(user=user, association=association)
+    if not created:
+        raise OrganisationError(_("Vous êtes déjà membre de cette association ou votre demande est en attente."))
+    return membership
+
+
+@transaction.atomic
+def membership_confirm(*, membership, by):
+    """Confirms an organisation or association membership (same fields on both)."""
+    membership = type(membership).objects.select_for_update().get(pk=membership.pk)
+    if membership.status != MembershipStatus.CONFIRMED:
+        membership.status = MembershipStatus.CONFIRMED
+        membership.confirmed_by = by
+        membership.confirmed_at = timezone.now()
+        membership.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_refuse(*, membership) -> None:
+    if membership.status == MembershipStatus.CONFIRMED:
+        raise OrganisationError(_("Cette personne est déjà membre."))
+    membership.delete()

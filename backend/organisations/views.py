@@ -1,0 +1,134 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backend.accounts.enums import MembershipStatus
+from backend.organisations import forms, permissions, services
+from backend.organisations.models import (
+    Association,
+    AssociationMembership,
+    HostOrganisation,
+    OrganisationMembership,
+)
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_join(request):
+    if request.user.is_pupil:
+        raise PermissionDenied
+    form = forms.OrganisationJoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.organisation_join_or_create(
+                user=request.user, siret=data["siret"], role=data["role"], name=data["name"], kind=data["kind"],
+                sector=data["sector"], address=data["address"], commune=data.get("commune"),
+            )
+        except services.OrganisationError as error:
+            form.add_error(None, str(error))
+        else:
+            if membership.status == MembershipStatus.CONFIRMED:
+                messages.success(request, _("Votre structure est inscrite sur Passerelle."))
+            else:
+                messages.success(request, _("Votre demande est envoyée aux employeurs de cette structure."))
+            return redirect("ui:home")
+    return render(
+        request, "organisations/organisation_join.html",
+        {"form": form, "page_title": _("Inscrire ou rejoindre une structure d'accueil")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def association_join(request):
+    if request.user.is_pupil:
+        raise PermissionDenied
+    form = forms.AssociationJoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.association_join_request(user=request.user, association=form.cleaned_data["association"])
+        except services.OrganisationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Votre demande est envoyée à l'équipe de l'association."))
+            return redirect("ui:home")
+    return render(
+        request, "organisations/association_join.html",
+        {"form": form, "page_title": _("Rejoindre une association partenaire")},
+    )
+
+
+def _members_page(request, *, entity, memberships, decide_url_name, title):
+    return render(
+        request, "organisations/members.html",
+        {
+            "entity": entity,
+            "pending": [m for m in memberships if m.status == MembershipStatus.PENDING],
+            "confirmed": [m for m in memberships if m.status == MembershipStatus.CONFIRMED],
+            "decide_url_name": decide_url_name,
+            "page_title": title,
+        },
+    )
+
+
+def _decide(request, membership):
+    decision = request.POST.get("decision")
+    if decision == "confirm":
+        services.membership_confirm(membership=membership, by=request.user)
+        messages.success(request, _("%(name)s est maintenant membre.") % {"name": membership.user})
+    elif decision == "refuse":
+        try:
+            services.membership_refuse(membership=membership)
+        except services.OrganisationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.info(request, _("La demande de %(name)s est refusée.") % {"name": membership.user})
+    else:
+        messages.error(request, _("Choisissez de confirmer ou de refuser la demande."))
+
+
+def _managed_organisation(request, pk):
+    organisation = get_object_or_404(HostOrganisation, pk=pk)
+    if not permissions.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def organisation_members(request, pk):
+    organisation = _managed_organisation(request, pk)
+    memberships = organisation.memberships.select_related("user").order_by("user__last_name")
+    return _members_page(
+        request, entity=organisation, memberships=memberships, decide_url_name="organisations:organisation_decide",
+        title=_("Membres de %(name)s") % {"name": organisation.name},
+    )
+
+
+@require_POST
+def organisation_decide(request, pk, membership_id):
+    organisation = _managed_organisation(request, pk)
+    _decide(request, get_object_or_404(OrganisationMembership, pk=membership_id, organisation=organisation))
+    return redirect("organisations:organisation_members", pk=organisation.pk)
+
+
+def _managed_association(request, pk):
+    association = get_object_or_404(Association, pk=pk)
+    if not permissions.can_manage_association(request.user, association):
+        raise PermissionDenied
+    return association
+
+
+def association_members(request, pk):
+    association = _managed_association(request, pk)
+    memberships = association.memberships.select_related("user").order_by("user__last_name")
+    return _members_page(
+        request, entity=association, memberships=memberships, decide_url_name="organisations:association_decide",
+        title=_("Membres de %(name)s") % {"name": association.name},
+    )
+
+
+@require_POST
+def association_decide(request, pk, membership_id):
+    association = _managed_association(request, pk)
+    _decide(request, get_object_or_404(AssociationMembership, pk=membership_id, association=association))
+    return redirect("organisations:association_members", pk=association.pk)

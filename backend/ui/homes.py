@@ -1,0 +1,124 @@
+"""What each role's home page shows: real content from the apps' selectors, one function per role."""
+
+from django.db.models import Count, Q
+
+from backend.accounts.enums import ConsentStatus, MembershipStatus
+from backend.accounts.models import User
+from backend.organisations.enums import OrganisationRole
+from backend.organisations.models import Association, AssociationMembership, HostOrganisation, OrganisationMembership
+from backend.schools import selectors as school_selectors
+from backend.schools.enums import Priority, StaffRole
+from backend.schools.models import School, SchoolClass, SchoolStaff
+
+
+def pending_requests(user) -> dict:
+    return {
+        "schools": SchoolStaff.objects.filter(user=user, status=MembershipStatus.PENDING).select_related("school"),
+        "organisations": OrganisationMembership.objects.filter(
+            user=user, status=MembershipStatus.PENDING
+        ).select_related("organisation"),
+        "associations": AssociationMembership.objects.filter(
+            user=user, status=MembershipStatus.PENDING
+        ).select_related("association"),
+    }
+
+
+def pupil_home(user) -> dict:
+    enrolment = school_selectors.current_enrolment(user)
+    teachers = enrolment.school_class.teachers.order_by("last_name") if enrolment else []
+    return {"enrolment": enrolment, "teachers": teachers, "profile": user.pupil_profile}
+
+
+def teacher_home(user) -> dict:
+    classes = school_selectors.classes_with_counts(
+        SchoolClass.objects.filter(
+            teachers=user, archived_at__isnull=True, school__staff__user=user,
+            school__staff__status=MembershipStatus.CONFIRMED,
+        ).distinct()
+    )
+    return {"classes": classes, "schools": school_selectors.confirmed_schools(user)}
+
+
+def school_head_home(user) -> dict:
+    schools = []
+    for school in school_selectors.confirmed_schools(user, role=StaffRole.HEAD):
+        classes = school_selectors.classes_with_counts(school.classes.filter(archived_at__isnull=True))
+        schools.append(
+            {
+                "school": school,
+                "classes": classes,
+                "pending_staff": school.staff.filter(status=MembershipStatus.PENDING).count(),
+                "teachers": school.staff.filter(role=StaffRole.TEACHER, status=MembershipStatus.CONFIRMED).count(),
+                "consent_pending": sum(c.consent_pending_count for c in classes),
+                "pupils": sum(c.pupil_count for c in classes),
+            }
+        )
+    return {"headed_schools": schools}
+
+
+def _memberships(queryset):
+    return queryset.filter(status=MembershipStatus.CONFIRMED)
+
+
+def organisation_home(user) -> dict:
+    memberships = _memberships(user.organisation_memberships).select_related("organisation__commune")
+    organisations = []
+    for membership in memberships:
+        organisation = membership.organisation
+        organisations.append(
+            {
+                "organisation": organisation,
+                "role": membership.get_role_display(),
+                "can_manage": membership.role == OrganisationRole.EMPLOYER,
+                "members": organisation.memberships.filter(status=MembershipStatus.CONFIRMED).count(),
+                "pending": organisation.memberships.filter(status=MembershipStatus.PENDING).count(),
+            }
+        )
+    return {"organisations": organisations}
+
+
+def association_home(user) -> dict:
+    associations = Association.objects.filter(
+        memberships__user=user, memberships__status=MembershipStatus.CONFIRMED
+    ).annotate(
+        member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.CONFIRMED), distinct=True),
+        pending_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.PENDING), distinct=True),
+    )
+    priority_schools = (
+        School.objects.filter(~Q(priority=Priority.NONE) | Q(qpv=True))
+        .select_related("commune")
+        .annotate(class_count=Count("classes", filter=Q(classes__archived_at__isnull=True)))
+        .order_by("commune__departement_code", "name")
+    )
+    return {
+        "associations": associations,
+        "priority_schools": priority_schools[:25],
+        "priority_school_count": priority_schools.count(),
+    }
+
+
+def tutor_home(user) -> dict:
+    return {
+        "tutor_profile": user.tutor_profile,
+        "associations": _memberships(user.association_memberships).select_related("association"),
+    }
+
+
+def platform_staff_home(user) -> dict:
+    return {
+        "counts": {
+            "users": User.objects.filter(is_active=True).count(),
+            "pupils": User.objects.filter(pupil_profile__isnull=False).count(),
+            "schools": School.objects.count(),
+            "classes": SchoolClass.objects.filter(archived_at__isnull=True).count(),
+            "organisations": HostOrganisation.objects.count(),
+            "associations": Association.objects.count(),
+            "consent_pending": User.objects.filter(pupil_profile__consent_status=ConsentStatus.PENDING).count(),
+        },
+        "pending_heads": SchoolStaff.objects.filter(role=StaffRole.HEAD, status=MembershipStatus.PENDING)
+        .select_related("user", "school")
+        .order_by("created_at"),
+        "pending_associations": AssociationMembership.objects.filter(status=MembershipStatus.PENDING)
+        .select_related("user", "association")
+        .order_by("created_at"),
+    }
