@@ -100,7 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several daphne threads and Celery's eager tasks share one file: wait rather than fail on a lock.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # Django advises against persistent connections under ASGI: each request may run in another thread.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -172,8 +173,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "backend.accounts.views.locked_out"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Axes counts failures per REMOTE_ADDR. Behind nginx, daphne runs with --proxy-headers on X-Real-IP (which
+# nginx overwrites), so REMOTE_ADDR is the visitor's address, not the proxy's (see docker-compose.yml).
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
@@ -260,7 +261,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Passerelle API",
     "DESCRIPTION": (
-        "Public-service API of Passerelle. Errors are JSON objects {\"code\": ..., \"detail\": ...}. "
+        'Public-service API of Passerelle. Errors are JSON objects {"code": ..., "detail": ...}. '
         "Authenticate with a session cookie or an `Authorization: Token <key>` header."
     ),
     "VERSION": "1.0.0",

@@ -1,7 +1,18 @@
 import pytest
 from django.core.cache import cache
 
+from backend.celery import app as celery_app
 from tests import factories
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_in_process():
+    """Tests run queued tasks at once, in the test's process, whatever broker the settings name; the tests
+    of the broker itself start a worker of their own."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)

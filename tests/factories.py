@@ -62,9 +62,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             email="",
             username=factory.Sequence(lambda n: f"eleve.x{n:04d}"),
             email_verified_at=None,
-            pupil_profile=factory.RelatedFactory(
-                "tests.factories.PupilProfileFactory", factory_related_name="user"
-            ),
+            pupil_profile=factory.RelatedFactory("tests.factories.PupilProfileFactory", factory_related_name="user"),
         )
         staff = factory.Trait(is_staff=True)
 

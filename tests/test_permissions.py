@@ -10,8 +10,17 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ROLES = [
-    "anonymous", "pupil", "pupil_pending", "teacher", "school_head", "tutor", "professional", "employer",
-    "association_staff", "platform_staff", "no_role",
+    "anonymous",
+    "pupil",
+    "pupil_pending",
+    "teacher",
+    "school_head",
+    "tutor",
+    "professional",
+    "employer",
+    "association_staff",
+    "platform_staff",
+    "no_role",
 ]
 PUPILS = {"pupil", "pupil_pending"}
 SIGNED_IN = set(ROLES) - {"anonymous"}
@@ -89,7 +98,10 @@ ACCESS = {
     # Schools and classes.
     "schools:team": Access({"school_head", "platform_staff"}, kwargs=lambda w: {"uai": w["school"].uai}),
     "schools:team_decide": Access(
-        {"school_head", "platform_staff"}, method="post", ok=302, data={"decision": "confirm"},
+        {"school_head", "platform_staff"},
+        method="post",
+        ok=302,
+        data={"decision": "confirm"},
         kwargs=lambda w: {"uai": w["school"].uai, "membership_id": w["pending_teacher"].pk},
     ),
     "schools:class_create": Access({"teacher", "school_head"}),
@@ -104,14 +116,20 @@ ACCESS = {
         {"employer", "platform_staff"}, kwargs=lambda w: {"pk": w["organisation"].pk}
     ),
     "organisations:organisation_decide": Access(
-        {"employer", "platform_staff"}, method="post", ok=302, data={"decision": "confirm"},
+        {"employer", "platform_staff"},
+        method="post",
+        ok=302,
+        data={"decision": "confirm"},
         kwargs=lambda w: {"pk": w["organisation"].pk, "membership_id": w["pending_org_member"].pk},
     ),
     "organisations:association_members": Access(
         {"association_staff", "platform_staff"}, kwargs=lambda w: {"pk": w["association"].pk}
     ),
     "organisations:association_decide": Access(
-        {"association_staff", "platform_staff"}, method="post", ok=302, data={"decision": "confirm"},
+        {"association_staff", "platform_staff"},
+        method="post",
+        ok=302,
+        data={"decision": "confirm"},
         kwargs=lambda w: {"pk": w["association"].pk, "membership_id": w["pending_association_member"].pk},
     ),
     # Commune autocomplete, used by public forms.

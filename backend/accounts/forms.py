@@ -21,9 +21,7 @@ class LoginForm(DsfrFormMixin, auth_forms.AuthenticationForm):
         label=_("Mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
     error_messages = {
-        "invalid_login": _(
-            "Identifiant ou mot de passe incorrect. Après 5 essais, le compte est bloqué 15 minutes."
-        ),
+        "invalid_login": _("Identifiant ou mot de passe incorrect. Après 5 essais, le compte est bloqué 15 minutes."),
         "inactive": _("Ce compte est désactivé."),
         "unverified": _(
             "Vous devez d'abord confirmer votre adresse e-mail : suivez le lien que nous vous avons envoyé."
@@ -46,7 +44,8 @@ class PasswordsMixin:
             self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
         elif password1:
             candidate = User(
-                first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
                 email=cleaned.get("email", ""),
             )
             try:
@@ -59,29 +58,36 @@ class PasswordsMixin:
 def password_fields():
     return (
         forms.CharField(
-            label=_("Mot de passe"), strip=False,
+            label=_("Mot de passe"),
+            strip=False,
             help_text=_("Au moins 8 caractères, pas uniquement des chiffres, pas un mot de passe courant."),
             widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         ),
         forms.CharField(
-            label=_("Confirmation du mot de passe"), strip=False,
+            label=_("Confirmation du mot de passe"),
+            strip=False,
             widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         ),
     )
 
 
 class SignupForm(PasswordsMixin, DsfrForm):
-    first_name = forms.CharField(label=_("Prénom"), max_length=150, widget=forms.TextInput(
-        attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label=_("Nom"), max_length=150, widget=forms.TextInput(
-        attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     email = forms.EmailField(
-        label=_("Adresse e-mail"), help_text=_("Format attendu : nom@domaine.fr"),
+        label=_("Adresse e-mail"),
+        help_text=_("Format attendu : nom@domaine.fr"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password1, password2 = password_fields()
     time_zone = forms.ChoiceField(
-        label=_("Où habitez-vous ?"), choices=TIME_ZONES, initial="Europe/Paris",
+        label=_("Où habitez-vous ?"),
+        choices=TIME_ZONES,
+        initial="Europe/Paris",
         help_text=_("Les horaires vous seront affichés à l'heure de ce territoire."),
     )
     accept_terms = forms.BooleanField(
@@ -92,7 +98,10 @@ class SignupForm(PasswordsMixin, DsfrForm):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                _("Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou réinitialisez votre mot de passe.")
+                _(
+                    "Un compte existe déjà avec cette adresse e-mail. "
+                    "Connectez-vous ou réinitialisez votre mot de passe."
+                )
             )
         return email
 
@@ -118,8 +127,9 @@ class PasswordChangeForm(DsfrFormMixin, auth_forms.PasswordChangeForm):
 
 
 class PasswordResetForm(DsfrFormMixin, auth_forms.PasswordResetForm):
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
         # Through the task queue, like every e-mail, so that a slow mail server never slows the page.
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
@@ -130,10 +140,10 @@ class SetPasswordForm(DsfrFormMixin, auth_forms.SetPasswordForm):
     pass
 
 
-
 class TutorProfileForm(DsfrForm):
     presentation = forms.CharField(
-        label=_("Votre présentation aux élèves"), max_length=2000,
+        label=_("Votre présentation aux élèves"),
+        max_length=2000,
         help_text=_("Votre parcours, votre métier, ce que vous pouvez apporter. Pas de coordonnées personnelles."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )

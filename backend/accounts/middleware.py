@@ -23,8 +23,10 @@ class UserTimezoneMiddleware:
             ):
                 if request.path.startswith("/api/"):
                     return JsonResponse(
-                        {"code": "password_change_required",
-                         "detail": _("Choisissez un nouveau mot de passe sur le site avant d'utiliser l'API.")},
+                        {
+                            "code": "password_change_required",
+                            "detail": _("Choisissez un nouveau mot de passe sur le site avant d'utiliser l'API."),
+                        },
                         status=403,
                     )
                 return redirect("accounts:password_change")

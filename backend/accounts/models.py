@@ -100,11 +100,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 class PupilProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="pupil_profile")
     birth_date = models.DateField(_("date de naissance"))
-    consent_status = models.CharField(
-        _("accord du représentant légal"), max_length=16, choices=ConsentStatus.choices
-    )
+    consent_status = models.CharField(_("accord du représentant légal"), max_length=16, choices=ConsentStatus.choices)
     consent_recorded_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("accord enregistré par"),
     )
     consent_recorded_at = models.DateTimeField(_("accord enregistré le"), null=True, blank=True)

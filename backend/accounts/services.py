@@ -48,7 +48,10 @@ def adult_sign_up(*, first_name: str, last_name: str, email: str, password: str,
     if User.objects.filter(email__iexact=email).exists():
         raise AccountError(_("Un compte existe déjà avec cette adresse e-mail."))
     user = User.objects.create_user(
-        email=email, password=password, first_name=first_name.strip(), last_name=last_name.strip(),
+        email=email,
+        password=password,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
         time_zone=time_zone,
     )
     email_verification_send(user=user)
@@ -89,12 +92,16 @@ def consent_status_for(birth_date: datetime.date, today: datetime.date) -> Conse
 
 
 @transaction.atomic
-def pupil_account_create(*, first_name: str, last_name: str, birth_date: datetime.date, password: str,
-                         time_zone: str) -> User:
+def pupil_account_create(
+    *, first_name: str, last_name: str, birth_date: datetime.date, password: str, time_zone: str
+) -> User:
     """Creates a pupil's account (no e-mail). Under 15, she waits for her guardian's consent."""
     user = User.objects.create_user(
-        username=pupil_identifier(first_name, last_name), password=password,
-        first_name=first_name.strip(), last_name=last_name.strip(), time_zone=time_zone,
+        username=pupil_identifier(first_name, last_name),
+        password=password,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        time_zone=time_zone,
     )
     PupilProfile.objects.create(
         user=user, birth_date=birth_date, consent_status=consent_status_for(birth_date, timezone.localdate())
@@ -115,15 +122,13 @@ def pupil_consent_record(*, pupil: User, recorded_by: User) -> PupilProfile:
 
 
 # Temporary passwords a teacher reads out to a pupil: no look-alike characters, easy to type on a phone.
-TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet, not a password
 
 
 @transaction.atomic
 def pupil_password_reset(*, pupil: User) -> str:
     """Gives the pupil a temporary password, which she must replace at her next sign-in."""
-    password = "-".join(
-        "".join(secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3)
-    )
+    password = "-".join("".join(secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
     pupil.set_password(password)
     pupil.must_change_password = True
     pupil.save(update_fields=["password", "must_change_password"])

@@ -44,8 +44,10 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = services.adult_sign_up(
-                first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
-                email=form.cleaned_data["email"], password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
                 time_zone=form.cleaned_data["time_zone"],
             )
         except services.AccountError as error:
@@ -59,7 +61,8 @@ def signup(request):
 @login_not_required
 def signup_done(request):
     return render(
-        request, "accounts/signup_done.html",
+        request,
+        "accounts/signup_done.html",
         {"email": request.session.get("signup_email"), "page_title": _("Vérifiez votre boîte e-mail")},
     )
 
@@ -70,8 +73,10 @@ def verify_email(request, token):
         user = services.email_verify(token=token)
     except services.AccountError as error:
         return render(
-            request, "accounts/verify_email.html",
-            {"error": str(error), "page_title": _("Lien de confirmation invalide")}, status=400,
+            request,
+            "accounts/verify_email.html",
+            {"error": str(error), "page_title": _("Lien de confirmation invalide")},
+            status=400,
         )
     messages.success(request, _("Votre adresse e-mail est confirmée. Vous pouvez vous connecter."))
     if request.user.is_authenticated and request.user.pk == user.pk:
@@ -91,10 +96,13 @@ def resend_verification(request):
             with transaction.atomic():
                 services.email_verification_send(user=user)
         # Same answer whether or not the address has an account: nobody learns who is registered.
-        messages.info(request, _("Si un compte attend une confirmation à cette adresse, un nouveau lien vient d'y être envoyé."))
+        messages.info(
+            request, _("Si un compte attend une confirmation à cette adresse, un nouveau lien vient d'y être envoyé.")
+        )
         return redirect("accounts:login")
     return render(
-        request, "accounts/resend_verification.html",
+        request,
+        "accounts/resend_verification.html",
         {"form": form, "page_title": _("Recevoir un nouveau lien de confirmation")},
     )
 
@@ -109,7 +117,8 @@ def profile(request):
         messages.success(request, _("Vos informations sont enregistrées."))
         return redirect("accounts:profile")
     return render(
-        request, "accounts/profile.html",
+        request,
+        "accounts/profile.html",
         {"form": form, "roles": user_roles(user), "page_title": _("Mon compte")},
     )
 
@@ -126,7 +135,8 @@ def password_change(request):
         messages.success(request, _("Votre mot de passe est changé."))
         return redirect("ui:home")
     return render(
-        request, "accounts/password_change.html",
+        request,
+        "accounts/password_change.html",
         {"form": form, "forced": request.user.must_change_password, "page_title": _("Changer de mot de passe")},
     )
 
@@ -142,7 +152,8 @@ def tutor_become(request):
         messages.success(request, _("Votre profil de tuteur bénévole est enregistré."))
         return redirect("ui:home_tutor")
     return render(
-        request, "accounts/tutor_become.html",
+        request,
+        "accounts/tutor_become.html",
         {"form": form, "is_tutor": profile is not None, "page_title": _("Devenir tuteur bénévole")},
     )
 

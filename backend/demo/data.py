@@ -22,22 +22,79 @@ DEMO_JOIN_CODE = "PASS3EB2"
 # Communes the demo needs, so that it loads even before (or without) the full communes import; the import
 # later refreshes them from the reference file.
 COMMUNES = [
-    ("93066", "Saint-Denis", "93", "Seine-Saint-Denis", "11", "Île-de-France", 48.9362, 2.3574, "Europe/Paris",
-     ["93200", "93210"]),
-    ("13055", "Marseille", "13", "Bouches-du-Rhône", "93", "Provence-Alpes-Côte d'Azur", 43.2965, 5.3698,
-     "Europe/Paris", ["13001", "13013", "13015"]),
-    ("97209", "Fort-de-France", "972", "Martinique", "02", "Martinique", 14.6161, -61.0588, "America/Martinique",
-     ["97200", "97234"]),
+    (
+        "93066",
+        "Saint-Denis",
+        "93",
+        "Seine-Saint-Denis",
+        "11",
+        "Île-de-France",
+        48.9362,
+        2.3574,
+        "Europe/Paris",
+        ["93200", "93210"],
+    ),
+    (
+        "13055",
+        "Marseille",
+        "13",
+        "Bouches-du-Rhône",
+        "93",
+        "Provence-Alpes-Côte d'Azur",
+        43.2965,
+        5.3698,
+        "Europe/Paris",
+        ["13001", "13013", "13015"],
+    ),
+    (
+        "97209",
+        "Fort-de-France",
+        "972",
+        "Martinique",
+        "02",
+        "Martinique",
+        14.6161,
+        -61.0588,
+        "America/Martinique",
+        ["97200", "97234"],
+    ),
     ("75056", "Paris", "75", "Paris", "11", "Île-de-France", 48.8566, 2.3522, "Europe/Paris", ["75001"]),
 ]
 
 SCHOOLS = [
-    dict(uai="0932468C", name="Collège Louise-Michel", kind=SchoolKind.COLLEGE, commune="93066",
-         academie=Academie.CRETEIL, priority=Priority.REP_PLUS, qpv=True, has_segpa=True, cite_educative=True),
-    dict(uai="0132579H", name="Collège des Calanques", kind=SchoolKind.COLLEGE, commune="13055",
-         academie=Academie.AIX_MARSEILLE, priority=Priority.REP, qpv=True, has_segpa=False, cite_educative=False),
-    dict(uai="9720813B", name="Lycée professionnel du Lamentin", kind=SchoolKind.LYCEE_PRO, commune="97209",
-         academie=Academie.MARTINIQUE, priority=Priority.NONE, qpv=True, has_segpa=False, cite_educative=True),
+    dict(
+        uai="0932468C",
+        name="Collège Louise-Michel",
+        kind=SchoolKind.COLLEGE,
+        commune="93066",
+        academie=Academie.CRETEIL,
+        priority=Priority.REP_PLUS,
+        qpv=True,
+        has_segpa=True,
+        cite_educative=True,
+    ),
+    dict(
+        uai="0132579H",
+        name="Collège des Calanques",
+        kind=SchoolKind.COLLEGE,
+        commune="13055",
+        academie=Academie.AIX_MARSEILLE,
+        priority=Priority.REP,
+        qpv=True,
+        has_segpa=False,
+        cite_educative=False,
+    ),
+    dict(
+        uai="9720813B",
+        name="Lycée professionnel du Lamentin",
+        kind=SchoolKind.LYCEE_PRO,
+        commune="97209",
+        academie=Academie.MARTINIQUE,
+        priority=Priority.NONE,
+        qpv=True,
+        has_segpa=False,
+        cite_educative=True,
+    ),
 ]
 
 
@@ -48,8 +105,14 @@ def _email(local: str) -> str:
 def _adult(local: str, first_name: str, last_name: str, *, time_zone="Europe/Paris", **extra) -> User:
     user, created = User.objects.get_or_create(
         username=_email(local),
-        defaults=dict(email=_email(local), first_name=first_name, last_name=last_name, time_zone=time_zone,
-                      email_verified_at=timezone.now(), **extra),
+        defaults=dict(
+            email=_email(local),
+            first_name=first_name,
+            last_name=last_name,
+            time_zone=time_zone,
+            email_verified_at=timezone.now(),
+            **extra,
+        ),
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -57,8 +120,14 @@ def _adult(local: str, first_name: str, last_name: str, *, time_zone="Europe/Par
     return user
 
 
-def _pupil(identifier: str, first_name: str, last_name: str, birth_date: datetime.date, consent: ConsentStatus,
-           school_class: SchoolClass) -> User:
+def _pupil(
+    identifier: str,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date,
+    consent: ConsentStatus,
+    school_class: SchoolClass,
+) -> User:
     user, created = User.objects.get_or_create(
         username=identifier, defaults=dict(first_name=first_name, last_name=last_name)
     )
@@ -86,9 +155,17 @@ def load() -> list[tuple[str, str]]:
     for insee, name, dep, dep_name, reg, reg_name, lat, lon, tz, postcodes in COMMUNES:
         commune, _created = Commune.objects.get_or_create(
             insee_code=insee,
-            defaults=dict(name=name, search_name=normalise_search(name), departement_code=dep,
-                          departement_name=dep_name, region_code=reg, region_name=reg_name, latitude=lat,
-                          longitude=lon, time_zone=tz),
+            defaults=dict(
+                name=name,
+                search_name=normalise_search(name),
+                departement_code=dep,
+                departement_name=dep_name,
+                region_code=reg,
+                region_name=reg_name,
+                latitude=lat,
+                longitude=lon,
+                time_zone=tz,
+            ),
         )
         for code in postcodes:
             Postcode.objects.get_or_create(code=code, commune=commune)
@@ -108,43 +185,74 @@ def load() -> list[tuple[str, str]]:
 
     year = current_school_year()
     school_class, _created = SchoolClass.objects.get_or_create(
-        school=college, school_year=year, name="3e B",
+        school=college,
+        school_year=year,
+        name="3e B",
         defaults=dict(level=Level.TROISIEME, join_code=DEMO_JOIN_CODE, created_by=teacher),
     )
     school_class.teachers.add(teacher)
     segpa, _created = SchoolClass.objects.get_or_create(
-        school=college, school_year=year, name="3e SEGPA",
+        school=college,
+        school_year=year,
+        name="3e SEGPA",
         defaults=dict(level=Level.TROISIEME_SEGPA, join_code="PASSSEGP", created_by=teacher),
     )
     segpa.teachers.add(teacher)
     lp_class, _created = SchoolClass.objects.get_or_create(
-        school=schools["9720813B"], school_year=year, name="2nde MELEC",
-        defaults=dict(level=Level.SECONDE_PRO, join_code="PASSMQ26", created_by=lp_teacher,
-                      specialty="Métiers de l'électricité et de ses environnements connectés"),
+        school=schools["9720813B"],
+        school_year=year,
+        name="2nde MELEC",
+        defaults=dict(
+            level=Level.SECONDE_PRO,
+            join_code="PASSMQ26",
+            created_by=lp_teacher,
+            specialty="Métiers de l'électricité et de ses environnements connectés",
+        ),
     )
     lp_class.teachers.add(lp_teacher)
 
     today = timezone.localdate()
-    pupil = _pupil("ines.b2026", "Inès", "Benali", today.replace(year=today.year - 14) - datetime.timedelta(days=40),
-                   ConsentStatus.RECEIVED, school_class)
-    _pupil("yanis.m2026", "Yanis", "Mbappé", today.replace(year=today.year - 14) - datetime.timedelta(days=100),
-           ConsentStatus.PENDING, school_class)
+    pupil = _pupil(
+        "ines.b2026",
+        "Inès",
+        "Benali",
+        today.replace(year=today.year - 14) - datetime.timedelta(days=40),
+        ConsentStatus.RECEIVED,
+        school_class,
+    )
+    _pupil(
+        "yanis.m2026",
+        "Yanis",
+        "Mbappé",
+        today.replace(year=today.year - 14) - datetime.timedelta(days=100),
+        ConsentStatus.PENDING,
+        school_class,
+    )
 
     organisation, _created = HostOrganisation.objects.get_or_create(
         siret="41827364500014",
-        defaults=dict(name="Ateliers Électriques du Nord-Est Parisien", kind=OrganisationKind.COMPANY,
-                      sector=Sector.I, address="12 rue du Landy", commune=Commune.objects.get(insee_code="93066")),
+        defaults=dict(
+            name="Ateliers Électriques du Nord-Est Parisien",
+            kind=OrganisationKind.COMPANY,
+            sector=Sector.I,
+            address="12 rue du Landy",
+            commune=Commune.objects.get(insee_code="93066"),
+        ),
     )
     employer = _adult("employeur", "Karim", "Diallo")
     professional = _adult("professionnelle", "Sophie", "Lefèvre")
     _confirmed(OrganisationMembership, user=employer, organisation=organisation, role=OrganisationRole.EMPLOYER)
-    _confirmed(OrganisationMembership, user=professional, organisation=organisation,
-               role=OrganisationRole.PROFESSIONAL)
+    _confirmed(
+        OrganisationMembership, user=professional, organisation=organisation, role=OrganisationRole.PROFESSIONAL
+    )
 
     association, _created = Association.objects.get_or_create(
         name="Réseau Passerelles Métiers",
-        defaults=dict(siret="77321905800015", national_partner=True,
-                      description="Association nationale qui organise des séquences de découverte à distance."),
+        defaults=dict(
+            siret="77321905800015",
+            national_partner=True,
+            description="Association nationale qui organise des séquences de découverte à distance.",
+        ),
     )
     association_staff = _adult("association", "Claire", "Nguyen")
     _confirmed(AssociationMembership, user=association_staff, association=association)

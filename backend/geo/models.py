@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend.geo.search import normalise_search, search_keys
+
 
 class Commune(models.Model):
     """A commune of mainland or overseas France, loaded offline by `manage.py import_communes`."""
@@ -26,6 +28,18 @@ class Commune(models.Model):
     def __str__(self):
         return f"{self.name} ({self.departement_code})"
 
+    def save(self, *args, **kwargs):
+        """Keep the search name and search keys in step with the name (the import does so in bulk)."""
+        self.search_name = normalise_search(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+        keys = search_keys(self.search_name)
+        if sorted(self.search_keys.values_list("key", flat=True)) != sorted(keys):
+            self.search_keys.all().delete()
+            SearchKey.objects.bulk_create([SearchKey(key=key, commune=self) for key in keys])
+
 
 class Postcode(models.Model):
     """A postcode of a commune: a commune may have several, and a postcode may serve several communes."""
@@ -40,3 +54,22 @@ class Postcode(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class SearchKey(models.Model):
+    """The commune's search name from each of its words on, for searching by any word with an index.
+
+    "saint etienne du rouvray" gives "saint etienne du rouvray", "etienne du rouvray", "du rouvray" and "rouvray":
+    whoever types "rouvray" or "etienne du r" finds the commune by a prefix lookup, on SQLite as on PostgreSQL,
+    instead of a LIKE '%…%' that reads the whole table. Kept in step by `manage.py import_communes`.
+    """
+
+    key = models.CharField(max_length=200, db_index=True)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="search_keys")
+
+    class Meta:
+        verbose_name = _("clé de recherche")
+        verbose_name_plural = _("clés de recherche")
+
+    def __str__(self):
+        return self.key

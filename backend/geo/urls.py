@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from backend.geo import views
 
 app_name = "geo"
-urlpatterns: list = []
+urlpatterns = [
+    path("communes/recherche/", views.search, name="search"),
+]

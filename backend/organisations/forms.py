@@ -9,14 +9,21 @@ from backend.ui.forms import DsfrForm
 
 class OrganisationJoinForm(DsfrForm):
     siret = forms.CharField(
-        label=_("Numéro SIRET de l'établissement"), max_length=20,
-        help_text=_("14 chiffres. Si la structure est déjà inscrite, un employeur de la structure confirmera votre demande."),
+        label=_("Numéro SIRET de l'établissement"),
+        max_length=20,
+        help_text=_(
+            "14 chiffres. Si la structure est déjà inscrite, un employeur de la structure confirmera votre demande."
+        ),
     )
     name = forms.CharField(label=_("Nom de la structure"), max_length=200)
     kind = forms.ChoiceField(label=_("Type de structure"), choices=OrganisationKind.choices, widget=forms.RadioSelect)
     sector = forms.ChoiceField(label=_("Secteur d'activité"), choices=Sector.choices)
-    address = forms.CharField(label=_("Adresse"), max_length=250, required=False, widget=forms.TextInput(
-        attrs={"autocomplete": "street-address"}))
+    address = forms.CharField(
+        label=_("Adresse"),
+        max_length=250,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
     role = forms.ChoiceField(label=_("Votre rôle"), choices=OrganisationRole.choices, widget=forms.RadioSelect)
 
     def clean_siret(self):

@@ -16,7 +16,11 @@ class HostOrganisation(models.Model):
     sector = models.CharField(_("secteur"), max_length=1, choices=Sector.choices)
     address = models.CharField(_("adresse"), max_length=250, blank=True)
     commune = models.ForeignKey(
-        "geo.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "geo.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("commune"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -65,7 +69,10 @@ class Association(models.Model):
 
     name = models.CharField(_("nom"), max_length=200, unique=True)
     siret = models.CharField(
-        _("numéro SIRET"), max_length=14, blank=True, validators=[validate_siret],
+        _("numéro SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
         help_text=_("Facultatif pour une association sans salarié."),
     )
     website = models.URLField(_("site web"), blank=True)

@@ -17,8 +17,9 @@ class OrganisationError(Exception):
 
 
 @transaction.atomic
-def organisation_join_or_create(*, user, siret: str, role: str, name: str, kind: str, sector: str,
-                                address: str = "", commune=None) -> OrganisationMembership:
+def organisation_join_or_create(
+    *, user, siret: str, role: str, name: str, kind: str, sector: str, address: str = "", commune=None
+) -> OrganisationMembership:
     """Joins the organisation with this SIRET (an employer of it confirms), or creates it with the person as
     its first, confirmed member."""
     if user.is_pupil:
@@ -29,7 +30,10 @@ def organisation_join_or_create(*, user, siret: str, role: str, name: str, kind:
             siret=siret, name=name.strip(), kind=kind, sector=sector, address=address.strip(), commune=commune
         )
         return OrganisationMembership.objects.create(
-            user=user, organisation=organisation, role=role, status=MembershipStatus.CONFIRMED,
+            user=user,
+            organisation=organisation,
+            role=role,
+            status=MembershipStatus.CONFIRMED,
             confirmed_at=timezone.now(),
         )
     if OrganisationMembership.objects.filter(user=user, organisation=organisation).exists():

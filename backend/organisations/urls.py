@@ -7,13 +7,15 @@ urlpatterns = [
     path("structures/rejoindre/", views.organisation_join, name="organisation_join"),
     path("structures/<int:pk>/membres/", views.organisation_members, name="organisation_members"),
     path(
-        "structures/<int:pk>/membres/<int:membership_id>/", views.organisation_decide,
+        "structures/<int:pk>/membres/<int:membership_id>/",
+        views.organisation_decide,
         name="organisation_decide",
     ),
     path("associations/rejoindre/", views.association_join, name="association_join"),
     path("associations/<int:pk>/membres/", views.association_members, name="association_members"),
     path(
-        "associations/<int:pk>/membres/<int:membership_id>/", views.association_decide,
+        "associations/<int:pk>/membres/<int:membership_id>/",
+        views.association_decide,
         name="association_decide",
     ),
 ]

@@ -3,8 +3,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# La Poste's establishments share one SIREN whose SIRET numbers do not follow the Luhn key: INSEE checks
-# them by the sum of their digits instead (a multiple of 5).
+# La Poste's establishments share one SIREN and most of their SIRET numbers do not follow the Luhn key:
+# INSEE accepts them when the sum of their digits is a multiple of 5.
 LA_POSTE_SIREN = "356000000"
 
 
@@ -28,11 +28,8 @@ def validate_siret(value: str) -> None:
     siret = normalise_siret(value)
     if not re.fullmatch(r"\d{14}", siret):
         raise ValidationError(_("Un numéro SIRET compte 14 chiffres."), code="siret_format")
-    if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_SIREN + "00000":
-        valid = sum(int(c) for c in siret) % 5 == 0
-    else:
-        valid = luhn_valid(siret)
-    if not valid:
+    la_poste_valid = siret.startswith(LA_POSTE_SIREN) and sum(int(c) for c in siret) % 5 == 0
+    if not (luhn_valid(siret) or la_poste_valid):
         raise ValidationError(
             _("Ce numéro SIRET n'est pas valide : vérifiez les chiffres saisis (clé de contrôle incorrecte)."),
             code="siret_key",

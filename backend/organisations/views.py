@@ -23,8 +23,14 @@ def organisation_join(request):
         data = form.cleaned_data
         try:
             membership = services.organisation_join_or_create(
-                user=request.user, siret=data["siret"], role=data["role"], name=data["name"], kind=data["kind"],
-                sector=data["sector"], address=data["address"], commune=data.get("commune"),
+                user=request.user,
+                siret=data["siret"],
+                role=data["role"],
+                name=data["name"],
+                kind=data["kind"],
+                sector=data["sector"],
+                address=data["address"],
+                commune=data.get("commune"),
             )
         except services.OrganisationError as error:
             form.add_error(None, str(error))
@@ -35,7 +41,8 @@ def organisation_join(request):
                 messages.success(request, _("Votre demande est envoyée aux employeurs de cette structure."))
             return redirect("ui:home")
     return render(
-        request, "organisations/organisation_join.html",
+        request,
+        "organisations/organisation_join.html",
         {"form": form, "page_title": _("Inscrire ou rejoindre une structure d'accueil")},
     )
 
@@ -54,14 +61,16 @@ def association_join(request):
             messages.success(request, _("Votre demande est envoyée à l'équipe de l'association."))
             return redirect("ui:home")
     return render(
-        request, "organisations/association_join.html",
+        request,
+        "organisations/association_join.html",
         {"form": form, "page_title": _("Rejoindre une association partenaire")},
     )
 
 
 def _members_page(request, *, entity, memberships, decide_url_name, title):
     return render(
-        request, "organisations/members.html",
+        request,
+        "organisations/members.html",
         {
             "entity": entity,
             "pending": [m for m in memberships if m.status == MembershipStatus.PENDING],
@@ -99,7 +108,10 @@ def organisation_members(request, pk):
     organisation = _managed_organisation(request, pk)
     memberships = organisation.memberships.select_related("user").order_by("user__last_name")
     return _members_page(
-        request, entity=organisation, memberships=memberships, decide_url_name="organisations:organisation_decide",
+        request,
+        entity=organisation,
+        memberships=memberships,
+        decide_url_name="organisations:organisation_decide",
         title=_("Membres de %(name)s") % {"name": organisation.name},
     )
 
@@ -122,7 +134,10 @@ def association_members(request, pk):
     association = _managed_association(request, pk)
     memberships = association.memberships.select_related("user").order_by("user__last_name")
     return _members_page(
-        request, entity=association, memberships=memberships, decide_url_name="organisations:association_decide",
+        request,
+        entity=association,
+        memberships=memberships,
+        decide_url_name="organisations:association_decide",
         title=_("Membres de %(name)s") % {"name": association.name},
     )
 

@@ -14,22 +14,28 @@ from backend.ui.forms import DsfrForm
 
 class JoinCodeForm(DsfrForm):
     code = forms.CharField(
-        label=_("Code de ta classe"), max_length=20,
+        label=_("Code de ta classe"),
+        max_length=20,
         help_text=_("8 caractères, donnés par ton professeur. Par exemple : K7MP3QXA"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 
 
 class PupilJoinForm(PasswordsMixin, DsfrForm):
-    first_name = forms.CharField(label=_("Ton prénom"), max_length=150, widget=forms.TextInput(
-        attrs={"autocomplete": "given-name"}))
+    first_name = forms.CharField(
+        label=_("Ton prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
     last_name = forms.CharField(
-        label=_("Ton nom"), max_length=150,
-        help_text=_("Seuls tes professeurs le voient. Les autres personnes voient ton prénom et l'initiale de ton nom."),
+        label=_("Ton nom"),
+        max_length=150,
+        help_text=_(
+            "Seuls tes professeurs le voient. Les autres personnes voient ton prénom et l'initiale de ton nom."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     birth_date = forms.DateField(
-        label=_("Ta date de naissance"), help_text=_("Format attendu : JJ/MM/AAAA"),
+        label=_("Ta date de naissance"),
+        help_text=_("Format attendu : JJ/MM/AAAA"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     )
     password1, password2 = password_fields()
@@ -45,8 +51,11 @@ class PupilJoinForm(PasswordsMixin, DsfrForm):
 
 class SchoolJoinRequestForm(DsfrForm):
     uai = forms.CharField(
-        label=_("Numéro UAI de l'établissement"), max_length=12,
-        help_text=_("7 chiffres et une lettre, par exemple 0750655E. Il figure sur les documents officiels de l'établissement."),
+        label=_("Numéro UAI de l'établissement"),
+        max_length=12,
+        help_text=_(
+            "7 chiffres et une lettre, par exemple 0750655E. Il figure sur les documents officiels de l'établissement."
+        ),
     )
     role = forms.ChoiceField(label=_("Votre fonction"), choices=StaffRole.choices, widget=forms.RadioSelect)
 
@@ -56,7 +65,10 @@ class SchoolJoinRequestForm(DsfrForm):
         school = School.objects.filter(uai=uai).first()
         if school is None:
             raise forms.ValidationError(
-                _("Cet établissement n'est pas encore inscrit sur Passerelle. Écrivez à l'équipe de la plateforme pour l'ajouter.")
+                _(
+                    "Cet établissement n'est pas encore inscrit sur Passerelle. "
+                    "Écrivez à l'équipe de la plateforme pour l'ajouter."
+                )
             )
         self.school = school
         return uai
@@ -67,8 +79,12 @@ class SchoolClassForm(DsfrForm):
     name = forms.CharField(label=_("Nom de la classe"), max_length=50, help_text=_("Par exemple : 3e B"))
     level = forms.ChoiceField(label=_("Niveau"), choices=Level.choices)
     specialty = forms.CharField(
-        label=_("Spécialité"), max_length=150, required=False,
-        help_text=_("Pour le CAP et le bac pro, par exemple : Métiers de l'électricité et de ses environnements connectés"),
+        label=_("Spécialité"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "Pour le CAP et le bac pro, par exemple : Métiers de l'électricité et de ses environnements connectés"
+        ),
     )
     school_year = forms.TypedChoiceField(label=_("Année scolaire"), coerce=int)
 

@@ -62,7 +62,11 @@ class SchoolStaff(models.Model):
         _("statut"), max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.PENDING
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("confirmé par"),
     )
     confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
@@ -86,7 +90,9 @@ class SchoolClass(models.Model):
     name = models.CharField(_("nom de la classe"), max_length=50, help_text=_("Par exemple : 3e B"))
     level = models.CharField(_("niveau"), max_length=20, choices=Level.choices)
     specialty = models.CharField(
-        _("spécialité"), max_length=150, blank=True,
+        _("spécialité"),
+        max_length=150,
+        blank=True,
         help_text=_("Pour le CAP et le bac pro : la spécialité préparée."),
     )
     school_year = models.PositiveSmallIntegerField(
@@ -97,9 +103,7 @@ class SchoolClass(models.Model):
     )
     join_code = models.CharField(_("code pour rejoindre la classe"), max_length=JOIN_CODE_LENGTH, unique=True)
     join_code_enabled = models.BooleanField(_("inscriptions ouvertes"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(_("archivée le"), null=True, blank=True)
 

@@ -22,10 +22,7 @@ def can_manage_class(user, school_class: SchoolClass) -> bool:
         return False
     if user.is_staff or is_confirmed_staff(user, school_class.school, role=StaffRole.HEAD):
         return True
-    return (
-        school_class.teachers.filter(pk=user.pk).exists()
-        and is_confirmed_staff(user, school_class.school)
-    )
+    return school_class.teachers.filter(pk=user.pk).exists() and is_confirmed_staff(user, school_class.school)
 
 
 def can_confirm_staff(user, school: School) -> bool:

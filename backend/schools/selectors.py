@@ -51,7 +51,5 @@ def visible_classes(user):
     if user.is_staff:
         return SchoolClass.objects.all()
     headed = SchoolStaff.objects.filter(user=user, role=StaffRole.HEAD, status=MembershipStatus.CONFIRMED)
-    taught = Q(teachers=user) & Q(
-        school__staff__user=user, school__staff__status=MembershipStatus.CONFIRMED
-    )
+    taught = Q(teachers=user) & Q(school__staff__user=user, school__staff__status=MembershipStatus.CONFIRMED)
     return SchoolClass.objects.filter(taught | Q(school__in=headed.values("school"))).distinct()

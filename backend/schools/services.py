@@ -58,15 +58,21 @@ def _unique_join_code() -> str:
 
 
 @transaction.atomic
-def school_class_create(*, school: School, teacher, name: str, level: str, specialty: str = "",
-                        school_year: int) -> SchoolClass:
+def school_class_create(
+    *, school: School, teacher, name: str, level: str, specialty: str = "", school_year: int
+) -> SchoolClass:
     if SchoolClass.objects.filter(school=school, school_year=school_year, name__iexact=name.strip()).exists():
         raise SchoolError(_("Une classe porte déjà ce nom dans l'établissement pour cette année scolaire."))
     try:
         with transaction.atomic():
             school_class = SchoolClass.objects.create(
-                school=school, name=name.strip(), level=level, specialty=specialty.strip(),
-                school_year=school_year, join_code=_unique_join_code(), created_by=teacher,
+                school=school,
+                name=name.strip(),
+                level=level,
+                specialty=specialty.strip(),
+                school_year=school_year,
+                join_code=_unique_join_code(),
+                created_by=teacher,
             )
     except IntegrityError as error:
         raise SchoolError(_("Une classe porte déjà ce nom dans l'établissement pour cette année scolaire.")) from error
@@ -114,17 +120,29 @@ def join_code_check(*, code: str, client_id: str) -> SchoolClass:
             _("Ce code ne correspond à aucune classe. Vérifie-le : il a peut-être été changé par ton professeur.")
         )
     if not school_class.join_code_enabled:
-        raise SchoolError(_("Les inscriptions dans cette classe sont fermées. Demande à ton professeur de les rouvrir."))
+        raise SchoolError(
+            _("Les inscriptions dans cette classe sont fermées. Demande à ton professeur de les rouvrir.")
+        )
     return school_class
 
 
 @transaction.atomic
-def pupil_join_class(*, school_class: SchoolClass, code: str, first_name: str, last_name: str,
-                     birth_date: datetime.date, password: str, time_zone: str):
+def pupil_join_class(
+    *,
+    school_class: SchoolClass,
+    code: str,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date,
+    password: str,
+    time_zone: str,
+):
     """Creates the pupil's account and puts her in the class, if the code still opens it."""
     locked = SchoolClass.objects.select_for_update().get(pk=school_class.pk)
     if locked.join_code != code or not locked.join_code_enabled or locked.archived_at is not None:
-        raise SchoolError(_("Le code de la classe a changé ou les inscriptions sont fermées. Recommence avec le nouveau code."))
+        raise SchoolError(
+            _("Le code de la classe a changé ou les inscriptions sont fermées. Recommence avec le nouveau code.")
+        )
     pupil = pupil_account_create(
         first_name=first_name, last_name=last_name, birth_date=birth_date, password=password, time_zone=time_zone
     )

@@ -14,7 +14,8 @@ urlpatterns = [
     path("classes/<int:pk>/code/", views.class_join_code, name="class_join_code"),
     path("classes/<int:pk>/eleves/<int:pupil_pk>/accord/", views.pupil_consent, name="pupil_consent"),
     path(
-        "classes/<int:pk>/eleves/<int:pupil_pk>/mot-de-passe/", views.pupil_password_reset,
+        "classes/<int:pk>/eleves/<int:pupil_pk>/mot-de-passe/",
+        views.pupil_password_reset,
         name="pupil_password_reset",
     ),
 ]

@@ -44,7 +44,9 @@ def join(request):
 def join_details(request):
     """Step 2: the pupil tells who she is and chooses her password."""
     pending = request.session.get(JOIN_SESSION_KEY)
-    school_class = SchoolClass.objects.select_related("school__commune").filter(pk=(pending or {}).get("class")).first()
+    school_class = (
+        SchoolClass.objects.select_related("school__commune").filter(pk=(pending or {}).get("class")).first()
+    )
     if request.user.is_authenticated or school_class is None:
         return redirect("schools:join")
     form = forms.PupilJoinForm(request.POST or None, initial={"time_zone": school_class.school.commune.time_zone})
@@ -52,8 +54,12 @@ def join_details(request):
         data = form.cleaned_data
         try:
             pupil = services.pupil_join_class(
-                school_class=school_class, code=pending["code"], first_name=data["first_name"],
-                last_name=data["last_name"], birth_date=data["birth_date"], password=data["password1"],
+                school_class=school_class,
+                code=pending["code"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
+                password=data["password1"],
                 time_zone=data["time_zone"],
             )
         except services.SchoolError as error:
@@ -65,7 +71,8 @@ def join_details(request):
         request.session["new_pupil_identifier"] = pupil.username
         return redirect("ui:home")
     return render(
-        request, "schools/join_details.html",
+        request,
+        "schools/join_details.html",
         {"form": form, "school_class": school_class, "page_title": _("Créer mon compte d'élève")},
     )
 
@@ -84,7 +91,8 @@ def school_join_request(request):
             messages.success(request, _("Votre demande est envoyée. La direction de l'établissement va la confirmer."))
             return redirect("ui:home")
     return render(
-        request, "schools/school_join_request.html",
+        request,
+        "schools/school_join_request.html",
         {"form": form, "page_title": _("Rejoindre l'équipe d'un établissement")},
     )
 
@@ -98,9 +106,12 @@ def _school_for_confirmation(request, uai) -> School:
 
 def school_team(request, uai):
     school = _school_for_confirmation(request, uai)
-    memberships = SchoolStaff.objects.filter(school=school).select_related("user").order_by("status", "user__last_name")
+    memberships = (
+        SchoolStaff.objects.filter(school=school).select_related("user").order_by("status", "user__last_name")
+    )
     return render(
-        request, "schools/school_team.html",
+        request,
+        "schools/school_team.html",
         {
             "school": school,
             "pending": [m for m in memberships if m.status == MembershipStatus.PENDING],
@@ -144,13 +155,19 @@ def class_create(request):
         data = form.cleaned_data
         try:
             school_class = services.school_class_create(
-                school=data["school"], teacher=request.user, name=data["name"], level=data["level"],
-                specialty=data["specialty"], school_year=data["school_year"],
+                school=data["school"],
+                teacher=request.user,
+                name=data["name"],
+                level=data["level"],
+                specialty=data["specialty"],
+                school_year=data["school_year"],
             )
         except services.SchoolError as error:
             form.add_error("name", str(error))
         else:
-            messages.success(request, _("La classe est créée. Donnez son code à vos élèves pour qu'ils la rejoignent."))
+            messages.success(
+                request, _("La classe est créée. Donnez son code à vos élèves pour qu'ils la rejoignent.")
+            )
             return redirect("schools:class_detail", pk=school_class.pk)
     return render(request, "schools/class_form.html", {"form": form, "page_title": _("Créer une classe")})
 
@@ -165,7 +182,8 @@ def _managed_class(request, pk) -> SchoolClass:
 def class_detail(request, pk):
     school_class = _managed_class(request, pk)
     return render(
-        request, "schools/class_detail.html",
+        request,
+        "schools/class_detail.html",
         {
             "school_class": school_class,
             "enrolments": selectors.current_pupils(school_class),
@@ -182,7 +200,9 @@ def class_join_code(request, pk):
     action = request.POST.get("action")
     if action == "rotate":
         services.join_code_rotate(school_class=school_class)
-        messages.success(request, _("Nouveau code : %(code)s. L'ancien ne fonctionne plus.") % {"code": school_class.join_code})
+        messages.success(
+            request, _("Nouveau code : %(code)s. L'ancien ne fonctionne plus.") % {"code": school_class.join_code}
+        )
     elif action in ("disable", "enable"):
         services.join_code_set_enabled(school_class=school_class, enabled=action == "enable")
         if action == "enable":
@@ -197,7 +217,9 @@ def class_join_code(request, pk):
 def _class_pupil(school_class, pupil_pk) -> User:
     enrolment = get_object_or_404(
         Enrolment.objects.select_related("pupil__pupil_profile"),
-        school_class=school_class, pupil_id=pupil_pk, left_at__isnull=True,
+        school_class=school_class,
+        pupil_id=pupil_pk,
+        left_at__isnull=True,
     )
     return enrolment.pupil
 
@@ -224,9 +246,14 @@ def pupil_password_reset(request, pk, pupil_pk):
     with transaction.atomic():
         password = account_services.pupil_password_reset(pupil=pupil)
     response = render(
-        request, "schools/pupil_password_reset.html",
-        {"school_class": school_class, "pupil": pupil, "password": password,
-         "page_title": _("Mot de passe provisoire")},
+        request,
+        "schools/pupil_password_reset.html",
+        {
+            "school_class": school_class,
+            "pupil": pupil,
+            "password": password,
+            "page_title": _("Mot de passe provisoire"),
+        },
     )
     response["Cache-Control"] = "no-store"
     return response

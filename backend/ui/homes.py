@@ -32,7 +32,9 @@ def pupil_home(user) -> dict:
 def teacher_home(user) -> dict:
     classes = school_selectors.classes_with_counts(
         SchoolClass.objects.filter(
-            teachers=user, archived_at__isnull=True, school__staff__user=user,
+            teachers=user,
+            archived_at__isnull=True,
+            school__staff__user=user,
             school__staff__status=MembershipStatus.CONFIRMED,
         ).distinct()
     )

@@ -31,7 +31,8 @@ def home(request):
     if roles:
         return redirect(ROLE_HOMES[roles[0]][0])
     return render(
-        request, "ui/home_onboarding.html",
+        request,
+        "ui/home_onboarding.html",
         {"pending": homes.pending_requests(request.user), "page_title": _("Bienvenue sur Passerelle")},
     )
 

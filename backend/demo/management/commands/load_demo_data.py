@@ -8,7 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = data.load()
-        self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mot de passe commun : %s)" % data.DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe commun : {data.DEMO_PASSWORD})"))
         width = max(len(role) for role, _identifier in accounts)
         for role, identifier in accounts:
             self.stdout.write(f"  {role.ljust(width)}  {identifier}")
