@@ -7,6 +7,15 @@ from backend.geo.search import normalise_search, search_keys
 class Commune(models.Model):
     """A commune of mainland or overseas France, loaded offline by `manage.py import_communes`."""
 
+    class CoordinatesSource(models.TextChoices):
+        """Where the commune's point comes from (see data/SOURCE.md); all but POSTCODE lie within the commune."""
+
+        PLACE = "place", _("centre du bourg (GeoNames)")
+        TOWN_HALL = "town_hall", _("mairie")
+        CENTROID = "centroid", _("centre du territoire communal")
+        POSTCODE = "postcode", _("approximation par le code postal")
+        NONE = "", _("aucune")
+
     insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True)
     name = models.CharField(_("nom"), max_length=200)
     # Lower-case, accent-free name for searching ("saint etienne" finds "Saint-Étienne").
@@ -18,6 +27,14 @@ class Commune(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    coordinates_source = models.CharField(
+        _("origine des coordonnées"),
+        max_length=10,
+        choices=CoordinatesSource.choices,
+        blank=True,
+        default=CoordinatesSource.NONE,
+        help_text=_("Approximation par le code postal : moyenne des communes de même code postal, à quelques km près."),
+    )
     time_zone = models.CharField(_("fuseau horaire"), max_length=64, default="Europe/Paris")
 
     class Meta:
@@ -27,6 +44,11 @@ class Commune(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.departement_code})"
+
+    @property
+    def has_approximate_coordinates(self) -> bool:
+        """The point is the mean of the communes sharing a postcode: a few kilometres off, not within the commune."""
+        return self.coordinates_source == self.CoordinatesSource.POSTCODE
 
     def save(self, *args, **kwargs):
         """Keep the search name and search keys in step with the name (the import does so in bulk)."""

@@ -24,6 +24,7 @@ COLUMNS = [
     "population",
     "latitude",
     "longitude",
+    "coordinates_source",
     "time_zone",
     "postcodes",
 ]
@@ -38,8 +39,10 @@ COMMUNE_FIELDS = [
     "population",
     "latitude",
     "longitude",
+    "coordinates_source",
     "time_zone",
 ]
+COORDINATES_SOURCES = set(Commune.CoordinatesSource.values)
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 POSTCODE = re.compile(r"^\d{5}$")
 BATCH_SIZE = 2000  # rows fetched or inserted at a time
@@ -63,6 +66,7 @@ class ImportReport:
     search_keys_added: int = 0
     search_keys_removed: int = 0
     without_coordinates: int = 0
+    approximate_coordinates: int = 0  # placed at the mean point of the communes sharing a postcode
     applied: bool = False
 
     @property
@@ -124,6 +128,13 @@ def read_communes_file(path: Path | str = DATA_FILE) -> list[dict]:
                 longitude = _optional_float(raw["longitude"].strip(), line, "longitude")
                 if (latitude is None) != (longitude is None):
                     raise CommuneFileError(f"ligne {line} : latitude et longitude vont ensemble")
+                source = raw["coordinates_source"].strip()
+                if source not in COORDINATES_SOURCES:
+                    raise CommuneFileError(f"ligne {line} : origine des coordonnées inconnue ({source!r})")
+                if (latitude is None) != (source == Commune.CoordinatesSource.NONE):
+                    raise CommuneFileError(
+                        f"ligne {line} : l'origine des coordonnées est donnée si et seulement s'il y a des coordonnées"
+                    )
                 rows.append(
                     {
                         "insee_code": code,
@@ -136,6 +147,7 @@ def read_communes_file(path: Path | str = DATA_FILE) -> list[dict]:
                         "population": int(population) if population else None,
                         "latitude": latitude,
                         "longitude": longitude,
+                        "coordinates_source": source,
                         "time_zone": time_zone,
                         "postcodes": postcodes,
                     }
@@ -213,6 +225,9 @@ def import_communes(path: Path | str = DATA_FILE, *, apply: bool = False) -> Imp
         communes_in_file=len(rows),
         postcodes_in_file=sum(len(row["postcodes"]) for row in rows),
         without_coordinates=sum(1 for row in rows if row["latitude"] is None),
+        approximate_coordinates=sum(
+            1 for row in rows if row["coordinates_source"] == Commune.CoordinatesSource.POSTCODE
+        ),
     )
     with transaction.atomic():
         existing = {

@@ -35,6 +35,7 @@ def commune_as_dict(commune: Commune) -> dict:
         "population": commune.population,
         "latitude": commune.latitude,
         "longitude": commune.longitude,
+        "coordinates_source": commune.coordinates_source,  # "postcode": approximate; "": no coordinates
         "time_zone": commune.time_zone,
     }
 

