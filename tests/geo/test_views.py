@@ -38,6 +38,7 @@ def test_json_by_parameter_or_accept_header(client):
         assert result["postcodes"] == ["42000", "42100", "42230"]
         assert result["time_zone"] == "Europe/Paris"
         assert result["latitude"] == pytest.approx(45.43, abs=0.05)
+        assert result["coordinates_source"] == "place"
 
 
 def test_a_browser_accept_header_gets_html(client):

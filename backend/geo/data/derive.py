@@ -867,11 +867,12 @@ def main(argv=None):
     for outcome, count in outcomes.items():
         print(f"{outcome}: {count}")
     print(f"coordinates by source: {', '.join(f'{source}: {sources[source]}' for source in SOURCES)}")
-    print(
-        f"postcode approximation, measured on the {len(errors)} precisely placed communes it could place: "
-        f"median error {statistics.median(errors):.1f} km, 90 % within {errors[int(len(errors) * 0.9)]:.1f} km, "
-        f"95 % within {errors[int(len(errors) * 0.95)]:.1f} km"
-    )
+    if errors:
+        print(
+            f"postcode approximation, measured on the {len(errors)} precisely placed communes it could place: "
+            f"median error {statistics.median(errors):.1f} km, 90 % within {errors[int(len(errors) * 0.9)]:.1f} km, "
+            f"95 % within {errors[int(len(errors) * 0.95)]:.1f} km"
+        )
     print(f"without coordinates: {len(missing)} ({', '.join(sorted(c['insee_code'] for c in missing)[:60])})")
     print(f"population of the communes without coordinates: {sum(c['population'] or 0 for c in missing)}")
     print(f"without postcode: {sum(1 for c in communes if not c['postcodes'])}")
