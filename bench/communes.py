@@ -3,7 +3,8 @@
 Figures: import_seconds (the shipped file into an empty table), reimport_seconds (the same file again, which
 changes nothing), search_p50_ms / search_p95_ms (the selector behind the autocomplete, over ~200 varied
 queries), view_p50_ms / view_p95_ms (the same queries through the HTTP endpoint, middleware and template
-included), communes, communes_without_coordinates.
+included), communes, communes_without_coordinates, communes_with_approximate_coordinates (placed at the mean
+point of the communes sharing a postcode, see backend/geo/data/SOURCE.md).
 """
 
 import random
@@ -104,5 +105,8 @@ def run() -> dict:
         "view_p95_ms": round(percentile(view, 0.95), 2),
         "communes": Commune.objects.count(),
         "communes_without_coordinates": Commune.objects.filter(latitude__isnull=True).count(),
+        "communes_with_approximate_coordinates": Commune.objects.filter(
+            coordinates_source=Commune.CoordinatesSource.POSTCODE
+        ).count(),
         "postcodes": Postcode.objects.count(),
     }

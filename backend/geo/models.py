@@ -33,7 +33,7 @@ class Commune(models.Model):
         choices=CoordinatesSource.choices,
         blank=True,
         default=CoordinatesSource.NONE,
-        help_text=_("Approximation par le code postal : moyenne des communes de même code postal, à quelques km près."),
+        help_text=_("Approximation par le code postal : la moyenne des communes de même code postal, à quelques km."),
     )
     time_zone = models.CharField(_("fuseau horaire"), max_length=64, default="Europe/Paris")
 
@@ -44,11 +44,6 @@ class Commune(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.departement_code})"
-
-    @property
-    def has_approximate_coordinates(self) -> bool:
-        """The point is the mean of the communes sharing a postcode: a few kilometres off, not within the commune."""
-        return self.coordinates_source == self.CoordinatesSource.POSTCODE
 
     def save(self, *args, **kwargs):
         """Keep the search name and search keys in step with the name (the import does so in bulk)."""
@@ -61,6 +56,11 @@ class Commune(models.Model):
         if sorted(self.search_keys.values_list("key", flat=True)) != sorted(keys):
             self.search_keys.all().delete()
             SearchKey.objects.bulk_create([SearchKey(key=key, commune=self) for key in keys])
+
+    @property
+    def has_approximate_coordinates(self) -> bool:
+        """The point is the mean of the communes sharing a postcode: a few kilometres off, not within the commune."""
+        return self.coordinates_source == self.CoordinatesSource.POSTCODE
 
 
 class Postcode(models.Model):

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -68,14 +69,16 @@ def association_join(request):
 
 
 def _members_page(request, *, entity, memberships, decide_url_name, title):
+    pending = [m for m in memberships if m.status == MembershipStatus.PENDING]
+    for membership in pending:
+        membership.decide_url = reverse(decide_url_name, args=[entity.pk, membership.pk])
     return render(
         request,
         "organisations/members.html",
         {
             "entity": entity,
-            "pending": [m for m in memberships if m.status == MembershipStatus.PENDING],
+            "pending": pending,
             "confirmed": [m for m in memberships if m.status == MembershipStatus.CONFIRMED],
-            "decide_url_name": decide_url_name,
             "page_title": title,
         },
     )

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -109,12 +110,15 @@ def school_team(request, uai):
     memberships = (
         SchoolStaff.objects.filter(school=school).select_related("user").order_by("status", "user__last_name")
     )
+    pending = [m for m in memberships if m.status == MembershipStatus.PENDING]
+    for membership in pending:
+        membership.decide_url = reverse("schools:team_decide", args=[school.uai, membership.pk])
     return render(
         request,
         "schools/school_team.html",
         {
             "school": school,
-            "pending": [m for m in memberships if m.status == MembershipStatus.PENDING],
+            "pending": pending,
             "confirmed": [m for m in memberships if m.status == MembershipStatus.CONFIRMED],
             "classes": selectors.classes_with_counts(school.classes.filter(archived_at__isnull=True)),
             "page_title": _("Équipe de l'établissement"),

@@ -62,6 +62,7 @@ import csv
 import gzip
 import importlib.util
 import io
+import itertools
 import json
 import lzma
 import math
@@ -584,7 +585,7 @@ def ring_area_and_centre(ring: Ring, scale: float) -> tuple[float, float, float]
     """Signed area (in square degrees of latitude) and centre (longitude, latitude) of a ring (shoelace)."""
     origin_x, origin_y = ring[0]
     area = sum_x = sum_y = 0.0
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         x1, x2 = (x1 - origin_x) * scale, (x2 - origin_x) * scale
         y1, y2 = y1 - origin_y, y2 - origin_y
         cross = x1 * y2 - x2 * y1
@@ -617,7 +618,7 @@ def in_polygon(polygon: Polygon, longitude: float, latitude: float) -> bool:
     """Even-odd rule over the outer ring and the holes."""
     inside = False
     for ring in polygon:
-        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+        for (x1, y1), (x2, y2) in itertools.pairwise(ring):
             if (y1 > latitude) != (y2 > latitude) and longitude < x1 + (x2 - x1) * (latitude - y1) / (y2 - y1):
                 inside = not inside
     return inside
@@ -628,7 +629,7 @@ def widest_stretch_middle(polygon: Polygon, latitude: float) -> float:
     crossings = sorted(
         x1 + (x2 - x1) * (latitude - y1) / (y2 - y1)
         for ring in polygon
-        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)
+        for (x1, y1), (x2, y2) in itertools.pairwise(ring)
         if (y1 > latitude) != (y2 > latitude)
     )
     stretches = list(zip(crossings[0::2], crossings[1::2], strict=True))  # even-odd: inside between pairs
@@ -664,7 +665,7 @@ class Boundary:
             distance_to_segment_km(longitude, latitude, start, end)
             for polygon in self.polygons
             for ring in polygon
-            for start, end in zip(ring, ring[1:], strict=False)
+            for start, end in itertools.pairwise(ring)
         )
 
     def centre(self) -> tuple[float, float]:
