@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class FrenchFirstLocaleMiddleware(LocaleMiddleware):
+    """French unless the person chose another language with the switch in the header (a cookie).
+
+    A public service of the French State speaks French first: the browser's Accept-Language header does not
+    decide, so that a pupil on a school PC set up in English still gets the French site her teacher sees."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
