@@ -25,6 +25,8 @@ run: setup
 	@echo "Passerelle: http://$(HOST):$(PORT)/  (e-mails are written to var/mail/)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) backend.asgi:application
 
+# In parallel, one process per core; a file's tests stay together (the browser journeys share a browser).
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 

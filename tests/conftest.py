@@ -1,8 +1,40 @@
+import copy
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
+from channels.layers import channel_layers
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
 
 from backend.celery import app as celery_app
 from tests import factories
+
+
+def _redis_url_for_worker(url: str, worker: str) -> str:
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base + 1 + int(worker.removeprefix('gw'))) % 16}"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_redis_database_per_worker():
+    """Parallel test processes (pytest-xdist) each get their own Redis database: clearing the cache in one
+    (Django's Redis cache clears with FLUSHDB) must not wipe another's throttle counters."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not django_settings.REDIS_URL:
+        yield
+        return
+    url = _redis_url_for_worker(django_settings.REDIS_URL, worker)
+    caches_setting = copy.deepcopy(django_settings.CACHES)
+    caches_setting["default"]["LOCATION"] = url
+    layers_setting = copy.deepcopy(django_settings.CHANNEL_LAYERS)
+    layers_setting["default"]["CONFIG"]["hosts"] = [url]
+    with override_settings(CACHES=caches_setting, CHANNEL_LAYERS=layers_setting):
+        channel_layers.backends.clear()
+        yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -228,6 +228,12 @@ def test_the_reader_understands_plural_entries_and_escapes(tmp_path):
     assert placeholders("%%(count)s, %(name)s, %s, %d, {label}, 100 %") == Counter(
         ["%%", "%(name)s", "%s", "%d", "{label}"]
     )
+    assert HTML_TAG.findall('<strong>x</strong> <a href="/">y</a> « Token <jeton> »') == [
+        "<strong",
+        "</strong",
+        "<a",
+        "</a",
+    ]
 
 
 # --- (b) The catalogue holds every string of the code ----------------------------------------------------

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from backend.accounts.enums import ConsentStatus
 from backend.accounts.models import User
+from backend.demo import data
 from backend.schools.models import SchoolClass
 from backend.schools.services import current_school_year
 from tests import factories
@@ -193,8 +194,6 @@ DEMO_HOMES = [
 
 @pytest.mark.parametrize(("identifier", "home", "title"), DEMO_HOMES, ids=[row[1] + row[0] for row in DEMO_HOMES])
 def test_each_demo_account_lands_on_its_home(ui, identifier, home, title):
-    from backend.demo import data
-
     data.load()
     log_in(ui, identifier, data.DEMO_PASSWORD, lands_on=home)
     expect(heading(ui.page, title)).to_be_visible()
@@ -203,8 +202,6 @@ def test_each_demo_account_lands_on_its_home(ui, identifier, home, title):
 
 def test_the_demo_tutor_reaches_the_tutor_home_from_the_menu(ui):
     """The demo tutor also works for the demo association, a role that comes first: he lands on its home."""
-    from backend.demo import data
-
     data.load()
     log_in(ui, "tuteur@demo.passerelle.example", data.DEMO_PASSWORD, lands_on="/espace/association/")
     ui.page.get_by_role("navigation", name="Menu principal").get_by_role(
