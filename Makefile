@@ -40,7 +40,7 @@ lint: install
 	$(PY) manage.py check
 
 messages: install
-	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=docs
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:

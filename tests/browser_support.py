@@ -3,7 +3,8 @@
 A `WatchedPage` records, on every page it reaches, console errors, uncaught script errors, violations of the
 Content-Security-Policy and requests to other hosts; `check()` runs axe-core on the current page and fails on
 any of those or on a single accessibility violation. `assert_clean()` also fails if a page was reached
-without being checked, so a journey cannot skip a page by accident.
+without being checked, so a journey cannot skip a page by accident; the `ui` fixture of tests/browser calls it
+after each test that passed.
 """
 
 import contextlib
@@ -147,22 +148,23 @@ class WatchedPage:
         assert self.page_errors == [], "Uncaught script errors:\n" + "\n".join(self.page_errors)
         assert self.outside_requests == [], "Requests outside the site:\n" + "\n".join(self.outside_requests)
 
+    def print_state(self) -> None:
+        """Where the browser stood, for the report of a failed test."""
+        with contextlib.suppress(Exception):
+            print(f"Browser at {self.page.url}; pages checked: {self.checked}; not yet: {self.unchecked}")
+            print(self.page.locator("main").inner_text(timeout=1_000))
+
     def assert_clean(self) -> None:
         self.assert_no_errors()
         assert self.unchecked == [], f"Pages reached without an accessibility check: {self.unchecked}"
 
 
 @contextlib.contextmanager
-def watched_page(browser: Browser, base_url: str, *, axe: bool = True, **context_options) -> Iterator[WatchedPage]:
-    """A fresh browser context (no cookies) with one watched page; checks the records when the block ends,
-    including (unless `axe=False`) that every page reached went through `check()`."""
+def watched_page(browser: Browser, base_url: str, **context_options) -> Iterator[WatchedPage]:
+    """A fresh browser context (no cookies) with one watched page. The caller ends with `assert_clean()`
+    (or `assert_no_errors()` for a page that is not ours to check with axe)."""
     context = browser.new_context(locale="fr-FR", **context_options)
     try:
-        watched = WatchedPage(context.new_page(), base_url)
-        yield watched
-        if axe:
-            watched.assert_clean()
-        else:
-            watched.assert_no_errors()
+        yield WatchedPage(context.new_page(), base_url)
     finally:
         context.close()

@@ -2,6 +2,16 @@ import pytest
 
 from tests import browser_support
 
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -10,16 +20,25 @@ def browser():
         yield chromium
 
 
-@pytest.fixture
-def ui(browser, live_server):
-    """A watched page on the live server: `ui.goto(path)`, `ui.check()`, and `ui.page` for Playwright itself."""
-    with browser_support.watched_page(browser, live_server.url) as watched:
+def _watched(request, browser, base_url, **context_options):
+    with browser_support.watched_page(browser, base_url, **context_options) as watched:
         yield watched
+        if request.node.stash.get(CALL_FAILED, True):
+            watched.print_state()  # reported with the failure; the records would only repeat it
+        else:
+            watched.assert_clean()
 
 
 @pytest.fixture
-def mobile_ui(browser, live_server):
-    with browser_support.watched_page(
-        browser, live_server.url, viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
-    ) as watched:
-        yield watched
+def ui(request, browser, live_server):
+    """A watched page on the live server: `ui.goto(path)`, `ui.check()`, and `ui.page` for Playwright itself.
+    After a test that passed, it fails on any error recorded or any page left without an axe check."""
+    yield from _watched(request, browser, live_server.url)
+
+
+@pytest.fixture
+def mobile_ui(request, browser, live_server):
+    """The same on a phone's screen."""
+    yield from _watched(
+        request, browser, live_server.url, viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+    )
