@@ -34,7 +34,7 @@ def navigation(request):
         items = [
             {"url": reverse("ui:welcome"), "label": _("Accueil")},
             {"url": reverse("schools:join"), "label": _("Rejoindre ma classe")},
-            {"url": reverse("accounts:login"), "label": _("Se connecter")},
+            {"url": reverse("accounts:signup"), "label": _("Créer un compte adulte")},
         ]
     path = getattr(request, "path", "")
     for item in items:
