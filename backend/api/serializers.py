@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.accounts.enums import TIME_ZONES, ConsentStatus, MembershipStatus, Role
-from backend.organisations.enums import OrganisationRole
+from backend.organisations.enums import AssociationRole, OrganisationRole
 from backend.schools.enums import Academie, Level, Priority, SchoolKind, StaffRole
 from backend.schools.selectors import current_pupils
 
@@ -125,6 +125,7 @@ class OrganisationMembershipSerializer(serializers.Serializer):
 
 class AssociationMembershipSerializer(serializers.Serializer):
     association = OrganisationSummarySerializer()
+    role = serializers.ChoiceField(choices=AssociationRole.choices)
     status = serializers.ChoiceField(choices=MembershipStatus.choices)
 
 

@@ -9,7 +9,7 @@ from backend.accounts.enums import ConsentStatus, MembershipStatus
 from backend.accounts.models import PupilProfile, TutorProfile, User
 from backend.geo.models import Commune, Postcode
 from backend.geo.search import normalise_search
-from backend.organisations.enums import OrganisationKind, OrganisationRole, Sector
+from backend.organisations.enums import AssociationRole, OrganisationKind, OrganisationRole, Sector
 from backend.organisations.models import Association, AssociationMembership, HostOrganisation, OrganisationMembership
 from backend.schools.enums import Academie, Level, Priority, SchoolKind, StaffRole
 from backend.schools.models import Enrolment, School, SchoolClass, SchoolStaff
@@ -261,7 +261,7 @@ def load() -> list[tuple[str, str]]:
     TutorProfile.objects.get_or_create(
         user=tutor, defaults={"presentation": "Ingénieur à la retraite, j'aide à préparer CV, lettres et entretiens."}
     )
-    _confirmed(AssociationMembership, user=tutor, association=association)
+    _confirmed(AssociationMembership, user=tutor, association=association, role=AssociationRole.TUTOR)
 
     staff = _adult("plateforme", "Amandine", "Roux", is_staff=True, is_superuser=True)
 

@@ -52,7 +52,7 @@ class AssociationAdmin(admin.ModelAdmin):
 
 @admin.register(AssociationMembership)
 class AssociationMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "association", "status", "created_at"]
-    list_filter = ["status"]
+    list_display = ["user", "association", "role", "status", "created_at"]
+    list_filter = ["role", "status"]
     raw_id_fields = ["user", "association", "confirmed_by"]
     actions = [confirm_memberships]

@@ -12,6 +12,11 @@ class OrganisationRole(models.TextChoices):
     PROFESSIONAL = "professional", _("Professionnel : présente son métier et anime des séances")
 
 
+class AssociationRole(models.TextChoices):
+    STAFF = "staff", _("Équipe de l'association : organise les séances et suit les établissements")
+    TUTOR = "tutor", _("Tuteur ou tutrice bénévole de l'association")
+
+
 class Sector(models.TextChoices):
     """The fourteen "grands domaines" of France Travail's public ROME taxonomy."""
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from backend.geo.forms import CommuneField
-from backend.organisations.enums import OrganisationKind, OrganisationRole, Sector
+from backend.organisations.enums import AssociationRole, OrganisationKind, OrganisationRole, Sector
 from backend.organisations.models import Association
 from backend.organisations.validators import normalise_siret, validate_siret
 from backend.ui.forms import DsfrForm
@@ -38,3 +38,4 @@ class OrganisationJoinForm(DsfrForm):
 
 class AssociationJoinForm(DsfrForm):
     association = forms.ModelChoiceField(label=_("Association"), queryset=Association.objects.order_by("name"))
+    role = forms.ChoiceField(label=_("Votre rôle"), choices=AssociationRole.choices, widget=forms.RadioSelect)

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.enums import MembershipStatus
-from backend.organisations.enums import OrganisationKind, OrganisationRole, Sector
+from backend.organisations.enums import AssociationRole, OrganisationKind, OrganisationRole, Sector
 from backend.organisations.validators import normalise_siret, validate_siret
 
 
@@ -98,6 +98,8 @@ class AssociationMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="association_memberships"
     )
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="memberships")
+    # Only the staff organise sessions and confirm members; a tutor is affiliated, nothing more.
+    role = models.CharField(_("rôle"), max_length=16, choices=AssociationRole.choices, default=AssociationRole.STAFF)
     status = models.CharField(
         _("statut"), max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.PENDING
     )

@@ -1,5 +1,5 @@
 from backend.accounts.enums import MembershipStatus
-from backend.organisations.enums import OrganisationRole
+from backend.organisations.enums import AssociationRole, OrganisationRole
 from backend.organisations.models import Association, HostOrganisation
 
 
@@ -15,5 +15,8 @@ def can_manage_organisation(user, organisation: HostOrganisation) -> bool:
 
 def can_manage_association(user, association: Association) -> bool:
     return user.is_authenticated and (
-        user.is_staff or association.memberships.filter(user=user, status=MembershipStatus.CONFIRMED).exists()
+        user.is_staff
+        or association.memberships.filter(
+            user=user, role=AssociationRole.STAFF, status=MembershipStatus.CONFIRMED
+        ).exists()
     )

@@ -1,5 +1,5 @@
 from backend.accounts.enums import MembershipStatus, Role
-from backend.organisations.enums import OrganisationRole
+from backend.organisations.enums import AssociationRole, OrganisationRole
 from backend.organisations.models import AssociationMembership, OrganisationMembership
 
 
@@ -10,6 +10,8 @@ def organisation_roles(user) -> set[Role]:
     )
     for role in set(org_roles):
         roles.add(Role.EMPLOYER if role == OrganisationRole.EMPLOYER else Role.PROFESSIONAL)
-    if AssociationMembership.objects.filter(user=user, status=MembershipStatus.CONFIRMED).exists():
+    if AssociationMembership.objects.filter(
+        user=user, role=AssociationRole.STAFF, status=MembershipStatus.CONFIRMED
+    ).exists():
         roles.add(Role.ASSOCIATION_STAFF)
     return roles

@@ -42,10 +42,12 @@ def organisation_join_or_create(
 
 
 @transaction.atomic
-def association_join_request(*, user, association: Association) -> AssociationMembership:
+def association_join_request(*, user, association: Association, role: str) -> AssociationMembership:
     if user.is_pupil:
         raise OrganisationError(_("Un compte d'élève ne peut pas rejoindre une association partenaire."))
-    membership, created = AssociationMembership.objects.get_or_create(user=user, association=association)
+    membership, created = AssociationMembership.objects.get_or_create(
+        user=user, association=association, defaults={"role": role}
+    )
     if not created:
         raise OrganisationError(_("Vous êtes déjà membre de cette association ou votre demande est en attente."))
     return membership

@@ -55,7 +55,9 @@ def association_join(request):
     form = forms.AssociationJoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.association_join_request(user=request.user, association=form.cleaned_data["association"])
+            services.association_join_request(
+                user=request.user, association=form.cleaned_data["association"], role=form.cleaned_data["role"]
+            )
         except services.OrganisationError as error:
             form.add_error(None, str(error))
         else:

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 
 from backend.accounts.enums import ConsentStatus, MembershipStatus
 from backend.accounts.models import User
-from backend.organisations.enums import OrganisationRole
+from backend.organisations.enums import AssociationRole, OrganisationRole
 from backend.organisations.models import Association, AssociationMembership, HostOrganisation, OrganisationMembership
 from backend.schools import selectors as school_selectors
 from backend.schools.enums import Priority, StaffRole
@@ -80,9 +80,11 @@ def organisation_home(user) -> dict:
 
 
 def association_home(user) -> dict:
-    associations = Association.objects.filter(
-        memberships__user=user, memberships__status=MembershipStatus.CONFIRMED
-    ).annotate(
+    staffed = AssociationMembership.objects.filter(
+        user=user, role=AssociationRole.STAFF, status=MembershipStatus.CONFIRMED
+    ).values("association")
+    # Filtering on the person's membership first would make the counts below count only that membership.
+    associations = Association.objects.filter(pk__in=staffed).annotate(
         member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.CONFIRMED), distinct=True),
         pending_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.PENDING), distinct=True),
     )
@@ -102,7 +104,9 @@ def association_home(user) -> dict:
 def tutor_home(user) -> dict:
     return {
         "tutor_profile": user.tutor_profile,
-        "associations": _memberships(user.association_memberships).select_related("association"),
+        "associations": _memberships(user.association_memberships.filter(role=AssociationRole.TUTOR)).select_related(
+            "association"
+        ),
     }
 
 

@@ -64,7 +64,7 @@ def test_teacher_signs_up_is_confirmed_creates_a_class_and_a_pupil_joins_it(ui):
     expect(page).to_have_url(ui.url("/inscription/"))
     ui.check()
     page.get_by_label("Prénom").fill("Camille")
-    page.get_by_label("Nom", exact=True).fill("Durand")
+    page.get_by_label("Nom de famille", exact=True).fill("Durand")
     page.get_by_label("Adresse e-mail").fill("camille.durand@example.org")
     page.get_by_label(PASSWORD_LABEL).fill(factories.PASSWORD)
     page.get_by_label("Confirmation du mot de passe").fill(factories.PASSWORD)
@@ -188,6 +188,7 @@ DEMO_HOMES = [
     ("employeur@demo.passerelle.example", "/espace/structure/", "Ma structure"),
     ("professionnelle@demo.passerelle.example", "/espace/structure/", "Ma structure"),
     ("association@demo.passerelle.example", "/espace/association/", "Mon association"),
+    ("tuteur@demo.passerelle.example", "/espace/tuteur/", "Mon espace tuteur"),
     ("plateforme@demo.passerelle.example", "/espace/plateforme/", "Pilotage de la plateforme"),
 ]
 
@@ -200,16 +201,13 @@ def test_each_demo_account_lands_on_its_home(ui, identifier, home, title):
     log_out(ui)
 
 
-def test_the_demo_tutor_reaches_the_tutor_home_from_the_menu(ui):
-    """The demo tutor also works for the demo association, a role that comes first: he lands on its home."""
+def test_the_demo_tutor_sees_his_association_without_being_its_staff(ui):
+    """A tutor affiliated with an association is not one of its staff: no association home in his menu."""
     data.load()
-    log_in(ui, "tuteur@demo.passerelle.example", data.DEMO_PASSWORD, lands_on="/espace/association/")
-    ui.page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Tuteur ou tutrice bénévole"
-    ).click()
-    expect(ui.page).to_have_url(ui.url("/espace/tuteur/"))
-    expect(heading(ui.page, "Mon espace tuteur")).to_be_visible()
-    ui.check()
+    log_in(ui, "tuteur@demo.passerelle.example", data.DEMO_PASSWORD, lands_on="/espace/tuteur/")
+    expect(ui.page.get_by_text("Réseau Passerelles Métiers")).to_be_visible()
+    menu = ui.page.get_by_role("navigation", name="Menu principal")
+    expect(menu.get_by_role("link", name="Équipe d'une association partenaire")).to_have_count(0)
     log_out(ui)
 
 

@@ -1,32 +1,21 @@
 """The autocomplete in a real browser (Debian's Chromium through Playwright): keyboard use, ARIA states, the
 live region, the hidden INSEE code, no Content-Security-Policy violation, and axe finds nothing."""
 
-import shutil
-
 import pytest
 
 from backend.geo.services import import_communes
+from tests.browser_support import chromium
 from tests.geo.samples import SAMPLE
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.urls("tests.geo.browser_urls"),
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.geo.browser_urls")]
 
 
 @pytest.fixture
-def page(live_server, transactional_db, monkeypatch):
+def page(live_server, transactional_db):
     import_communes(SAMPLE, apply=True)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright runs an event loop in this thread, which makes Django refuse database access from it (the
-    # database flush after the test included); the test's own queries are all made above.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page()
+    # The shared launcher: Debian's Chromium with the closed-network flags, a failure in CI if it is missing.
+    with chromium() as browser:
+        page = browser.new_page(locale="fr-FR")
         page.problems = []  # script errors, CSP violations, failed requests (the favicon aside)
         page.on("pageerror", lambda error: page.problems.append(str(error)))
         page.on(
@@ -47,7 +36,6 @@ def page(live_server, transactional_db, monkeypatch):
         )
         page.goto(f"{live_server.url}/essai/commune/")
         yield page
-        browser.close()
 
 
 def test_keyboard_choice(page):

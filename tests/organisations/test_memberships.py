@@ -103,3 +103,24 @@ def test_an_unknown_commune_is_refused_with_a_message(client):
     assert response.status_code == 200
     assert "Atlantide" in response.content.decode()
     assert not HostOrganisation.objects.exists()
+
+
+def test_a_tutor_of_an_association_is_not_its_staff(client, world):
+    association = world["association"]
+    tutor = factories.AssociationMembershipFactory(association=association, role="tutor").user
+    assert Role.ASSOCIATION_STAFF not in user_roles(tutor)
+    client.force_login(tutor)
+    membership = world["pending_association_member"]
+    url = reverse("organisations:association_decide", args=[association.pk, membership.pk])
+    assert client.post(url, {"decision": "confirm"}).status_code == 403
+
+
+def test_joining_an_association_asks_for_the_role(client, world):
+    user = factories.UserFactory()
+    client.force_login(user)
+    data = {"association": world["association"].pk, "role": "tutor"}
+    assert client.post(reverse("organisations:association_join"), data).status_code == 302
+    membership = user.association_memberships.get()
+    assert (membership.role, membership.status) == ("tutor", MembershipStatus.PENDING)
+    response = client.post(reverse("organisations:association_join"), {"association": world["association"].pk})
+    assert "Ce champ est obligatoire" in response.content.decode()
