@@ -143,6 +143,7 @@ ACCESS = {
     "api:auth-token": Access(set(), method="post", denied=400, anonymous=400),
     "api:schema": Access(EVERYONE),
     "api:docs": Access(EVERYONE),
+    "api:console": Access(EVERYONE),
     "api:docs-script": Access(EVERYONE),
     "api:not-found": Access(set(), denied=404, anonymous=404),
 }

@@ -1,4 +1,4 @@
-"""The OpenAPI document and its interactive documentation (Swagger UI).
+"""The OpenAPI document, its reference page (an accessible page of the site) and Swagger UI's console.
 
 Both are public: Passerelle is an open-source public service and its API contract is no secret.
 
@@ -11,11 +11,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -114,3 +116,57 @@ def docs_script(request):
     response = HttpResponse(INIT_SCRIPT, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _operations(schema: dict) -> list[dict]:
+    """The schema's operations, in path order, reduced to what a reader needs."""
+    operations = []
+    for path, item in schema.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            operations.append(
+                {
+                    "id": operation.get("operationId", f"{method}-{path}"),
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "public": operation.get("security") == [{}],
+                    "parameters": [
+                        {
+                            "name": parameter["name"],
+                            "where": parameter.get("in", ""),
+                            "required": parameter.get("required", False),
+                            "description": parameter.get("description", ""),
+                        }
+                        for parameter in operation.get("parameters", [])
+                    ],
+                    "responses": [
+                        {"status": status, "description": response.get("description", "")}
+                        for status, response in sorted(operation.get("responses", {}).items())
+                    ],
+                }
+            )
+    return operations
+
+
+@login_not_required
+@require_safe
+def reference_page(request):
+    """The API reference as an ordinary page of the site (DSFR, accessible), built from the same OpenAPI
+    document; Swagger UI's interactive console stays available for developers."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return render(
+        request,
+        "api/reference.html",
+        {
+            "operations": _operations(schema),
+            "version": schema.get("info", {}).get("version", ""),
+            "page_title": translation.gettext("Documentation de l'API"),
+        },
+    )

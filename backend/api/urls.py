@@ -14,7 +14,8 @@ urlpatterns = [
     path("v1/classes/<int:pk>/", views.ClassDetailView.as_view(), name="class-detail"),
     path("v1/auth/token/", views.AuthTokenView.as_view(), name="auth-token"),
     path("v1/schema/", docs.SchemaView.as_view(), name="schema"),
-    path("docs/", docs.docs_page, name="docs"),
+    path("docs/", docs.reference_page, name="docs"),
+    path("docs/console/", docs.docs_page, name="console"),
     path("docs/swagger-init.js", docs.docs_script, name="docs-script"),
     # Last: any other address under v1/ answers a JSON 404 rather than the site's HTML page.
     re_path(r"^v1/", views.not_found, name="not-found"),

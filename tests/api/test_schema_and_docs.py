@@ -6,7 +6,7 @@ from django.urls import reverse
 from drf_spectacular.validation import validate_schema
 
 SCHEMA = reverse("api:schema")
-DOCS = reverse("api:docs")
+DOCS = reverse("api:console")
 
 OUR_PATHS = {
     "/api/v1/me/": ["get"],
@@ -98,3 +98,15 @@ def test_the_docs_assets_are_served_by_our_site(client, db):
     for url in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
         assert finders.find(url.removeprefix("/static/")), f"{url}: add drf_spectacular_sidecar to INSTALLED_APPS"
     assert f'data-schema-url="{SCHEMA}?format=json"' in html
+
+
+def test_the_reference_page_lists_every_operation_of_the_schema(client, db, schema):
+    response = client.get(reverse("api:docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for path, item in schema["paths"].items():
+        for method in ("get", "post", "put", "patch", "delete"):
+            if method in item:
+                assert f"{method.upper()} {path}" in html, (method, path)
+    assert reverse("api:console") in html
+    assert reverse("api:schema") in html

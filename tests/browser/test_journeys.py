@@ -219,6 +219,7 @@ PUBLIC_PAGES = [
     ("/connexion/", "Se connecter à Passerelle"),
     ("/inscription/", "Créer un compte adulte"),
     ("/rejoindre/", "Rejoindre ma classe"),
+    ("/api/docs/", "Documentation de l'API"),
 ]
 
 
