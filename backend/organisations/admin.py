@@ -1,16 +1,7 @@
 from django.contrib import admin
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.enums import MembershipStatus
+from backend.accounts.memberships import confirm_selected
 from backend.organisations.models import Association, AssociationMembership, HostOrganisation, OrganisationMembership
-
-
-@admin.action(description=_("Confirmer les demandes sélectionnées"))
-def confirm_memberships(modeladmin, request, queryset):
-    queryset.filter(status=MembershipStatus.PENDING).update(
-        status=MembershipStatus.CONFIRMED, confirmed_by=request.user, confirmed_at=timezone.now()
-    )
 
 
 class OrganisationMembershipInline(admin.TabularInline):
@@ -33,7 +24,7 @@ class OrganisationMembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "status", "created_at"]
     list_filter = ["role", "status"]
     raw_id_fields = ["user", "organisation", "confirmed_by"]
-    actions = [confirm_memberships]
+    actions = [confirm_selected]
 
 
 class AssociationMembershipInline(admin.TabularInline):
@@ -55,4 +46,4 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "association", "role", "status", "created_at"]
     list_filter = ["role", "status"]
     raw_id_fields = ["user", "association", "confirmed_by"]
-    actions = [confirm_memberships]
+    actions = [confirm_selected]

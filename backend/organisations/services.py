@@ -54,18 +54,6 @@ def association_join_request(*, user, association: Association, role: str) -> As
 
 
 @transaction.atomic
-def membership_confirm(*, membership, by):
-    """Confirms an organisation or association membership (same fields on both)."""
-    membership = type(membership).objects.select_for_update().get(pk=membership.pk)
-    if membership.status != MembershipStatus.CONFIRMED:
-        membership.status = MembershipStatus.CONFIRMED
-        membership.confirmed_by = by
-        membership.confirmed_at = timezone.now()
-        membership.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    return membership
-
-
-@transaction.atomic
 def membership_refuse(*, membership) -> None:
     if membership.status == MembershipStatus.CONFIRMED:
         raise OrganisationError(_("Cette personne est déjà membre."))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.enums import MembershipStatus
+from backend.accounts.memberships import membership_confirm
 from backend.organisations import forms, permissions, services
 from backend.organisations.models import (
     Association,
@@ -89,7 +90,7 @@ def _members_page(request, *, entity, memberships, decide_url_name, title):
 def _decide(request, membership):
     decision = request.POST.get("decision")
     if decision == "confirm":
-        services.membership_confirm(membership=membership, by=request.user)
+        membership_confirm(membership=membership, by=request.user)
         messages.success(request, _("%(name)s est maintenant membre.") % {"name": membership.user})
     elif decision == "refuse":
         try:

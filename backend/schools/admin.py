@@ -1,8 +1,6 @@
 from django.contrib import admin
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.enums import MembershipStatus
+from backend.accounts.memberships import confirm_selected
 from backend.schools.models import Enrolment, School, SchoolClass, SchoolStaff
 
 
@@ -14,20 +12,13 @@ class SchoolAdmin(admin.ModelAdmin):
     raw_id_fields = ["commune"]
 
 
-@admin.action(description=_("Confirmer les demandes sélectionnées"))
-def confirm_staff(modeladmin, request, queryset):
-    queryset.filter(status=MembershipStatus.PENDING).update(
-        status=MembershipStatus.CONFIRMED, confirmed_by=request.user, confirmed_at=timezone.now()
-    )
-
-
 @admin.register(SchoolStaff)
 class SchoolStaffAdmin(admin.ModelAdmin):
     list_display = ["user", "school", "role", "status", "created_at", "confirmed_at"]
     list_filter = ["role", "status"]
     search_fields = ["user__email", "user__last_name", "school__name", "school__uai"]
     raw_id_fields = ["user", "school", "confirmed_by"]
-    actions = [confirm_staff]
+    actions = [confirm_selected]
 
 
 class EnrolmentInline(admin.TabularInline):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.enums import MembershipStatus
+from backend.accounts.memberships import membership_confirm
 from backend.accounts.services import pupil_account_create
 from backend.schools.enums import StaffRole
 from backend.schools.models import Enrolment, School, SchoolClass, SchoolStaff, new_join_code
@@ -33,13 +34,7 @@ def school_staff_request(*, user, school: School, role: StaffRole) -> SchoolStaf
 
 @transaction.atomic
 def school_staff_confirm(*, membership: SchoolStaff, by) -> SchoolStaff:
-    membership = SchoolStaff.objects.select_for_update().get(pk=membership.pk)
-    if membership.status != MembershipStatus.CONFIRMED:
-        membership.status = MembershipStatus.CONFIRMED
-        membership.confirmed_by = by
-        membership.confirmed_at = timezone.now()
-        membership.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    return membership
+    return membership_confirm(membership=membership, by=by)
 
 
 @transaction.atomic
