@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "backend.geo",
     "backend.schools",
     "backend.organisations",
+    "backend.offers",
     "backend.ui",
     "backend.demo",
     "scheduling",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("backend.schools.urls")),
     path("", include("backend.organisations.urls")),
     path("", include("backend.geo.urls")),
+    path("", include("backend.offers.urls")),
     path("admin/", admin.site.urls),
 ]
 

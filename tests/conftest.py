@@ -81,7 +81,17 @@ def world(db):
     association = association_membership.association
     pending_association_member = factories.AssociationMembershipFactory(association=association, pending=True)
     tutor = factories.TutorProfileFactory().user
+    # The organisation's published offer, with the class's consented pupil applying to it; a draft of the same
+    # organisation; an offer the association posted for another organisation.
+    offer = factories.OfferFactory(organisation=organisation)
+    application = factories.ApplicationFactory(offer=offer, pupil=pupil)
+    draft_offer = factories.OfferFactory(organisation=organisation, draft=True)
+    association_offer = factories.OfferFactory(association=association)
     return {
+        "offer": offer,
+        "application": application,
+        "draft_offer": draft_offer,
+        "association_offer": association_offer,
         "school": school,
         "school_class": school_class,
         "organisation": organisation,

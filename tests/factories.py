@@ -8,6 +8,9 @@ from django.utils import timezone
 from backend.accounts.enums import ConsentStatus, MembershipStatus
 from backend.accounts.models import PupilProfile, TutorProfile, User
 from backend.geo.models import Commune
+from backend.offers.enums import ApplicationStatus, OfferFormat, OfferStatus, Track
+from backend.offers.models import Application, Offer, OfferWeek
+from backend.offers.rules import default_schedule
 from backend.organisations.enums import OrganisationKind, OrganisationRole, Sector
 from backend.organisations.models import Association, AssociationMembership, HostOrganisation, OrganisationMembership
 from backend.organisations.validators import luhn_valid
@@ -177,3 +180,82 @@ class AssociationMembershipFactory(factory.django.DjangoModelFactory):
 
     class Params:
         pending = factory.Trait(status=MembershipStatus.PENDING)
+
+
+def next_monday(weeks_ahead: int = 4) -> datetime.date:
+    """The Monday `weeks_ahead` weeks after this week's: offers' weeks must lie in the future."""
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=weeks_ahead)
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    """A published on-site 3e observation offer in the organisation's commune, with two future weeks of 2 seats
+    (`weeks=0` for none, `weeks=[...]` for chosen Mondays)."""
+
+    class Meta:
+        model = Offer
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(HostOrganisationFactory)
+    title = factory.Sequence(lambda n: f"Découvrir le métier d'électricienne {n}")
+    description = "Une semaine dans l'atelier : câblage, mise en service, sécurité électrique."
+    sector = Sector.H
+    domain = "H26"
+    job_title = "Électricien ou électricienne"
+    rome_code = "H2602"
+    track = Track.OBSERVATION_3E
+    format = OfferFormat.ON_SITE
+    address = "12 rue de la République"
+    commune = factory.SubFactory(CommuneFactory)
+    latitude = factory.LazyAttribute(
+        lambda o: o.commune.latitude if o.commune and o.format != OfferFormat.REMOTE else None
+    )
+    longitude = factory.LazyAttribute(
+        lambda o: o.commune.longitude if o.commune and o.format != OfferFormat.REMOTE else None
+    )
+    schedule = factory.LazyFunction(default_schedule)
+    status = OfferStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        draft = factory.Trait(status=OfferStatus.DRAFT, published_at=None)
+        submitted = factory.Trait(
+            status=OfferStatus.SUBMITTED, published_at=None, submitted_at=factory.LazyFunction(timezone.now)
+        )
+        remote = factory.Trait(format=OfferFormat.REMOTE, address="", commune=None)
+        pfmp = factory.Trait(
+            track=Track.PFMP, specialties=["Métiers de l'électricité et de ses environnements connectés"]
+        )
+
+    @factory.post_generation
+    def weeks(self, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted == 0:
+            return
+        mondays = extracted if isinstance(extracted, list | tuple) else [next_monday(4), next_monday(5)]
+        seats = kwargs.get("seats", 2)
+        OfferWeek.objects.bulk_create(OfferWeek(offer=self, week_start=monday, seats=seats) for monday in mondays)
+
+    @factory.post_generation
+    def reserved_schools(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.reserved_schools.set(extracted)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A submitted application by a pupil of a class, for the offer's first week."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    offer = factory.SubFactory(OfferFactory)
+    pupil = factory.LazyFunction(lambda: EnrolmentFactory().pupil)
+    motivation = "J'aimerais découvrir ce métier parce que mon oncle est électricien."
+    status = ApplicationStatus.SUBMITTED
+
+    @factory.post_generation
+    def weeks(self, create, extracted, **kwargs):
+        if create:
+            self.weeks.set(extracted if extracted is not None else self.offer.weeks.all()[:1])

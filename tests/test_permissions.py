@@ -1,50 +1,14 @@
 """Role × URL: every URL pattern of the project is listed here with who may reach it. A new view fails
 `test_every_url_pattern_is_listed` until it is added to ACCESS with its rule."""
 
-from dataclasses import dataclass, field
-
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = [
-    "anonymous",
-    "pupil",
-    "pupil_pending",
-    "teacher",
-    "school_head",
-    "tutor",
-    "professional",
-    "employer",
-    "association_staff",
-    "platform_staff",
-    "no_role",
-]
-PUPILS = {"pupil", "pupil_pending"}
-SIGNED_IN = set(ROLES) - {"anonymous"}
-ADULTS = SIGNED_IN - PUPILS
-EVERYONE = set(ROLES)
-LOGIN = "login"  # a redirect to the sign-in page
-
-
-@dataclass
-class Access:
-    """Who gets `ok` (a status code); the other signed-in people get `denied`, anonymous people `anonymous`."""
-
-    allowed: set
-    ok: int = 200
-    method: str = "get"
-    denied: int = 403
-    anonymous: object = LOGIN
-    kwargs: object = None  # a function of the `world` fixture giving the URL's arguments
-    data: dict = field(default_factory=dict)
-
-    def expected(self, role):
-        if role in self.allowed:
-            return self.ok
-        return self.anonymous if role == "anonymous" else self.denied
+from tests.access import ADULTS, EVERYONE, LOGIN, PUPILS, ROLES, SIGNED_IN, Access
+from tests.offers import access_applications, access_catalogue, access_moderation, access_partner, access_posting
 
 
 def class_args(world):
@@ -147,6 +111,10 @@ ACCESS = {
     "api:docs-script": Access(EVERYONE),
     "api:not-found": Access(set(), denied=404, anonymous=404),
 }
+# Each area of the offers app lists its own pages.
+for area in (access_catalogue, access_posting, access_moderation, access_applications, access_partner):
+    assert not set(area.ACCESS) & set(ACCESS), f"{area.__name__} lists a URL twice"
+    ACCESS.update(area.ACCESS)
 
 
 def all_url_names(resolver=None, namespace=None):

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from backend.api import docs, views
+from backend.offers.api.urls import urlpatterns as offer_urlpatterns
 
 app_name = "api"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("v1/classes/", views.ClassListView.as_view(), name="class-list"),
     path("v1/classes/<int:pk>/", views.ClassDetailView.as_view(), name="class-detail"),
     path("v1/auth/token/", views.AuthTokenView.as_view(), name="auth-token"),
+    *offer_urlpatterns,
     path("v1/schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.reference_page, name="docs"),
     path("docs/console/", docs.docs_page, name="console"),

@@ -1,0 +1,3 @@
+"""The partner API: associations push and manage their offers with a token."""
+
+urlpatterns = []

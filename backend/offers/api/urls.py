@@ -1,0 +1,5 @@
+"""Offer endpoints under /api/v1/, in the "api" namespace."""
+
+from backend.offers.api import partner, public
+
+urlpatterns = [*public.urlpatterns, *partner.urlpatterns]

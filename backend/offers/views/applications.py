@@ -1,0 +1,3 @@
+"""Offers: applications pages (see backend/offers/README.md)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Offers: catalogue pages (see backend/offers/README.md)."""
+
+urlpatterns = []

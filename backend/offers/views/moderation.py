@@ -1,0 +1,3 @@
+"""Offers: moderation pages (see backend/offers/README.md)."""
+
+urlpatterns = []

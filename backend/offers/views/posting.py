@@ -1,0 +1,3 @@
+"""Offers: posting pages (see backend/offers/README.md)."""
+
+urlpatterns = []
