@@ -1,14 +1,17 @@
 """The demo world. Names and numbers are fictional; UAI and SIRET numbers carry valid check keys."""
 
 import datetime
+from dataclasses import dataclass
+from functools import cache
 
 from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.enums import ConsentStatus, MembershipStatus
 from backend.accounts.models import PupilProfile, TutorProfile, User
+from backend.demo import offers as demo_offers
 from backend.geo.models import Commune, Postcode
-from backend.geo.search import normalise_search
+from backend.geo.services import read_communes_file
 from backend.organisations.enums import AssociationRole, OrganisationKind, OrganisationRole, Sector
 from backend.organisations.models import Association, AssociationMembership, HostOrganisation, OrganisationMembership
 from backend.schools.enums import Academie, Level, Priority, SchoolKind, StaffRole
@@ -19,47 +22,9 @@ DEMO_PASSWORD = "Passerelle-demo-2026"  # noqa: S105 - published on purpose: dem
 DEMO_DOMAIN = "demo.passerelle.example"
 DEMO_JOIN_CODE = "PASS3EB2"
 
-# Communes the demo needs, so that it loads even before (or without) the full communes import; the import
-# later refreshes them from the reference file.
-COMMUNES = [
-    (
-        "93066",
-        "Saint-Denis",
-        "93",
-        "Seine-Saint-Denis",
-        "11",
-        "Île-de-France",
-        48.9362,
-        2.3574,
-        "Europe/Paris",
-        ["93200", "93210"],
-    ),
-    (
-        "13055",
-        "Marseille",
-        "13",
-        "Bouches-du-Rhône",
-        "93",
-        "Provence-Alpes-Côte d'Azur",
-        43.2965,
-        5.3698,
-        "Europe/Paris",
-        ["13001", "13013", "13015"],
-    ),
-    (
-        "97209",
-        "Fort-de-France",
-        "972",
-        "Martinique",
-        "02",
-        "Martinique",
-        14.6161,
-        -61.0588,
-        "America/Martinique",
-        ["97200", "97234"],
-    ),
-    ("75056", "Paris", "75", "Paris", "11", "Île-de-France", 48.8566, 2.3522, "Europe/Paris", ["75001"]),
-]
+# Communes the demo needs, so that it loads even before (or without) the full communes import: missing ones are
+# created from the same reference file as `import_communes`, which later keeps them up to date.
+COMMUNE_CODES = sorted({"93066", "13055", "97209", "97213", "75056", *demo_offers.COMMUNE_CODES})
 
 SCHOOLS = [
     dict(
@@ -88,7 +53,7 @@ SCHOOLS = [
         uai="9720813B",
         name="Lycée professionnel du Lamentin",
         kind=SchoolKind.LYCEE_PRO,
-        commune="97209",
+        commune="97213",
         academie=Academie.MARTINIQUE,
         priority=Priority.NONE,
         qpv=True,
@@ -149,30 +114,43 @@ def _confirmed(model, **lookup):
     return membership
 
 
-@transaction.atomic
+@cache
+def _reference_communes() -> dict[str, dict]:
+    """The demo's communes as the reference file describes them (read once: the file has 35,000 lines)."""
+    return {row["insee_code"]: row for row in read_communes_file() if row["insee_code"] in COMMUNE_CODES}
+
+
+def _communes() -> dict[str, Commune]:
+    communes = {commune.insee_code: commune for commune in Commune.objects.filter(insee_code__in=COMMUNE_CODES)}
+    for code in sorted(set(COMMUNE_CODES) - set(communes)):
+        row = dict(_reference_communes()[code])
+        postcodes = row.pop("postcodes")
+        commune = Commune(**row)
+        commune.save()
+        Postcode.objects.bulk_create([Postcode(code=postcode, commune=commune) for postcode in postcodes])
+        communes[code] = commune
+    return communes
+
+
+@dataclass
+class Loaded:
+    accounts: list[tuple[str, str]]  # (role, identifier)
+    offers: demo_offers.OffersReport
+
+
 def load() -> list[tuple[str, str]]:
     """Creates what is missing and leaves the rest alone. Returns (role, identifier) pairs."""
-    for insee, name, dep, dep_name, reg, reg_name, lat, lon, tz, postcodes in COMMUNES:
-        commune, _created = Commune.objects.get_or_create(
-            insee_code=insee,
-            defaults=dict(
-                name=name,
-                search_name=normalise_search(name),
-                departement_code=dep,
-                departement_name=dep_name,
-                region_code=reg,
-                region_name=reg_name,
-                latitude=lat,
-                longitude=lon,
-                time_zone=tz,
-            ),
-        )
-        for code in postcodes:
-            Postcode.objects.get_or_create(code=code, commune=commune)
+    return load_world().accounts
+
+
+@transaction.atomic
+def load_world() -> Loaded:
+    """Creates what is missing and leaves the rest alone: accounts, schools, organisations, offers."""
+    communes = _communes()
 
     schools = {}
     for data in SCHOOLS:
-        fields = {**data, "commune": Commune.objects.get(insee_code=data["commune"])}
+        fields = {**data, "commune": communes[data["commune"]]}
         schools[data["uai"]], _created = School.objects.get_or_create(uai=data["uai"], defaults=fields)
     college = schools["0932468C"]
 
@@ -236,7 +214,7 @@ def load() -> list[tuple[str, str]]:
             kind=OrganisationKind.COMPANY,
             sector=Sector.I,
             address="12 rue du Landy",
-            commune=Commune.objects.get(insee_code="93066"),
+            commune=communes["93066"],
         ),
     )
     employer = _adult("employeur", "Karim", "Diallo")
@@ -265,7 +243,18 @@ def load() -> list[tuple[str, str]]:
 
     staff = _adult("plateforme", "Amandine", "Roux", is_staff=True, is_superuser=True)
 
-    return [
+    offers_report = demo_offers.load(
+        ateliers=organisation,
+        association=association,
+        employer=employer,
+        association_staff=association_staff,
+        staff=staff,
+        pupil=pupil,
+        college=college,
+        communes=communes,
+    )
+
+    accounts = [
         ("Élève", pupil.username),
         ("Enseignant", teacher.username),
         ("Cheffe d'établissement", head.username),
@@ -275,3 +264,4 @@ def load() -> list[tuple[str, str]]:
         ("Équipe associative", association_staff.username),
         ("Équipe de la plateforme", staff.username),
     ]
+    return Loaded(accounts=accounts, offers=offers_report)
