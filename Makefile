@@ -20,9 +20,14 @@ setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_communes --wet-run
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py sync_periodic_tasks --wet-run
 
 run: setup
 	@echo "Passerelle: http://$(HOST):$(PORT)/  (e-mails are written to var/mail/)"
+	@# Tasks run eagerly in the embedded mode, so the beat process itself runs the periodic jobs (offers archived,
+	@# applications expired, reminders); it stops with the server.
+	$(VENV)/bin/celery -A backend beat --loglevel WARNING & BEAT=$$!; \
+	trap 'kill $$BEAT 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) backend.asgi:application
 
 # In parallel, one process per core; a file's tests stay together (the browser journeys share a browser).

@@ -1,0 +1,40 @@
+"""Every periodic job of the platform, kept in code. `manage.py sync_periodic_tasks --wet-run` writes them to
+django-celery-beat's tables, which the single beat process reads (see docker-compose.yml); jobs are named
+with the "passerelle:" prefix so that the command can retire those removed from this list.
+
+Times are in Europe/Paris: people expect reminders during their working day.
+"""
+
+from dataclasses import dataclass
+
+PREFIX = "passerelle: "
+TIME_ZONE = "Europe/Paris"
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str  # the Celery task's registered name
+    minute: str = "0"
+    hour: str = "*"
+    day_of_week: str = "*"
+
+    @property
+    def full_name(self) -> str:
+        return PREFIX + self.name
+
+
+JOBS = [
+    PeriodicJob(
+        name="archive offers whose weeks have all passed",
+        task="backend.offers.tasks.offers_archive_past_task",
+        minute="10",
+        hour="1",
+    ),
+    PeriodicJob(
+        name="expire unanswered applications and remind employers",
+        task="backend.offers.tasks.applications_expire_and_remind_task",
+        minute="30",
+        hour="7-19",
+    ),
+]
