@@ -39,7 +39,7 @@ MAX_RANGES_PER_DAY = 2
 
 
 def parse_iso_week(value: str) -> datetime.date:
-    """The Monday of an ISO week written "2027-W03"; ValidationError for "2027-W60" or "2026-W53"."""
+    """The Monday of an ISO week written "2027-W03"; ValidationError for "2027-W60" or "2027-W53"."""
     match = ISO_WEEK.match(str(value).strip())
     if not match:
         raise ValidationError(
