@@ -29,10 +29,12 @@ def navigation(request):
                 items.append({"url": url, "label": ROLE_NAV[role][1]})
         if not items:
             items.append({"url": reverse("ui:home"), "label": _("Accueil")})
+        items.append({"url": reverse("offers:catalogue"), "label": _("Offres de stage")})
         items.append({"url": reverse("accounts:profile"), "label": _("Mon compte")})
     else:
         items = [
             {"url": reverse("ui:welcome"), "label": _("Accueil")},
+            {"url": reverse("offers:catalogue"), "label": _("Offres de stage")},
             {"url": reverse("schools:join"), "label": _("Rejoindre ma classe")},
             {"url": reverse("accounts:signup"), "label": _("Créer un compte adulte")},
         ]

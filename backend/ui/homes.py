@@ -4,6 +4,10 @@ from django.db.models import Count, Q
 
 from backend.accounts.enums import ConsentStatus, MembershipStatus
 from backend.accounts.models import User
+from backend.offers import application_selectors
+from backend.offers import selectors as offer_selectors
+from backend.offers.enums import ApplicationStatus, OfferStatus
+from backend.offers.models import Application, Offer
 from backend.organisations.enums import AssociationRole, OrganisationRole
 from backend.organisations.models import Association, AssociationMembership, HostOrganisation, OrganisationMembership
 from backend.schools import selectors as school_selectors
@@ -26,7 +30,17 @@ def pending_requests(user) -> dict:
 def pupil_home(user) -> dict:
     enrolment = school_selectors.current_enrolment(user)
     teachers = enrolment.school_class.teachers.order_by("last_name") if enrolment else []
-    return {"enrolment": enrolment, "teachers": teachers, "profile": user.pupil_profile}
+    applications = application_selectors.pupil_applications(user)
+    return {
+        "enrolment": enrolment,
+        "teachers": teachers,
+        "profile": user.pupil_profile,
+        "applications": applications,
+        "to_confirm": [a for a in applications if a.status == ApplicationStatus.ACCEPTED],
+        "confirmed": [a for a in applications if a.status == ApplicationStatus.CONFIRMED],
+        "waiting": sum(a.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.READ) for a in applications),
+        "unread_changes": sum(a.has_unread_change for a in applications),
+    }
 
 
 def teacher_home(user) -> dict:
@@ -76,7 +90,27 @@ def organisation_home(user) -> dict:
                 "pending": organisation.memberships.filter(status=MembershipStatus.PENDING).count(),
             }
         )
-    return {"organisations": organisations}
+    can_post_offers = any(item["can_manage"] for item in organisations)
+    return {"organisations": organisations, "can_post_offers": can_post_offers, **offer_figures(user)}
+
+
+def offer_figures(user) -> dict:
+    """What an offer manager needs at a glance: her offers by state and applications waiting for an answer."""
+    offers = Offer.objects.filter(
+        Q(organisation__in=offer_selectors.employer_organisations(user).values("pk"))
+        | Q(association__in=offer_selectors.staffed_associations(user).values("pk"))
+    )
+    by_status = dict(offers.values_list("status").annotate(n=Count("pk")).order_by())
+    return {
+        "offer_counts": {
+            "published": by_status.get(OfferStatus.PUBLISHED, 0),
+            "submitted": by_status.get(OfferStatus.SUBMITTED, 0),
+            "draft": by_status.get(OfferStatus.DRAFT, 0),
+        },
+        "applications_to_answer": Application.objects.filter(
+            offer__in=offers.values("pk"), status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.READ)
+        ).count(),
+    }
 
 
 def association_home(user) -> dict:
@@ -95,6 +129,7 @@ def association_home(user) -> dict:
         .order_by("commune__departement_code", "name")
     )
     return {
+        **offer_figures(user),
         "associations": associations,
         "priority_schools": priority_schools[:25],
         "priority_school_count": priority_schools.count(),
@@ -121,6 +156,8 @@ def platform_staff_home(user) -> dict:
             "associations": Association.objects.count(),
             "consent_pending": User.objects.filter(pupil_profile__consent_status=ConsentStatus.PENDING).count(),
         },
+        "offers_to_review": offer_selectors.offers_to_review().count(),
+        "open_reports": offer_selectors.open_reports().count(),
         "pending_heads": SchoolStaff.objects.filter(role=StaffRole.HEAD, status=MembershipStatus.PENDING)
         .select_related("user", "school")
         .order_by("created_at"),

@@ -161,7 +161,7 @@ def test_teacher_signs_up_is_confirmed_creates_a_class_and_a_pupil_joins_it(ui):
 
     # Her teacher records the consent of her guardian.
     log_in(ui, "camille.durand@example.org", factories.PASSWORD, lands_on="/espace/enseignant/")
-    page.get_by_role("link", name="3e A").click()
+    page.get_by_role("link", name="3e A", exact=True).click()
     expect(page).to_have_url(ui.url(f"/classes/{school_class.pk}/"))
     row = page.get_by_role("row").filter(has_text="Inès Benali")
     expect(row).to_contain_text(pupil.username)
