@@ -118,3 +118,50 @@ class AssociationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.association}"
+
+
+class PartnerToken(models.Model):
+    """A key of the partner API, owned by an association (not by a person): its programs push offers with it.
+
+    Only the SHA-256 of the secret is kept; the secret is shown once, when the token is made. The prefix, the
+    first characters of the secret, tells tokens apart in lists and logs. A revoked token stays listed, for
+    the record, and never works again.
+    """
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="partner_tokens", verbose_name=_("association")
+    )
+    name = models.CharField(_("nom du jeton"), max_length=100, help_text=_("Pour le reconnaître : « Site web », …"))
+    prefix = models.CharField(_("début du jeton"), max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créé par"),
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("révoqué par"),
+    )
+
+    class Meta:
+        verbose_name = _("jeton de l'API partenaire")
+        verbose_name_plural = _("jetons de l'API partenaire")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.association} — {self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -20,3 +20,14 @@ def can_manage_association(user, association: Association) -> bool:
             user=user, role=AssociationRole.STAFF, status=MembershipStatus.CONFIRMED
         ).exists()
     )
+
+
+def can_create_partner_token(user, association: Association) -> bool:
+    """Only the association's confirmed staff make its API tokens (they receive the secret); platform staff
+    see and revoke them through `can_manage_association`."""
+    return (
+        user.is_authenticated
+        and association.memberships.filter(
+            user=user, role=AssociationRole.STAFF, status=MembershipStatus.CONFIRMED
+        ).exists()
+    )

@@ -18,4 +18,10 @@ urlpatterns = [
         views.association_decide,
         name="association_decide",
     ),
+    path("associations/<int:pk>/api/", views.partner_tokens, name="partner_tokens"),
+    path(
+        "associations/<int:pk>/api/<int:token_pk>/revoquer/",
+        views.partner_token_revoke,
+        name="partner_token_revoke",
+    ),
 ]

@@ -1,3 +1,4 @@
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,13 +8,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.enums import MembershipStatus
 from backend.accounts.memberships import membership_confirm
-from backend.organisations import forms, permissions, services
+from backend.organisations import forms, permissions, services, tokens
 from backend.organisations.models import (
     Association,
     AssociationMembership,
     HostOrganisation,
     OrganisationMembership,
+    PartnerToken,
 )
+from backend.ui.forms import DsfrForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,3 +156,71 @@ def association_decide(request, pk, membership_id):
     association = _managed_association(request, pk)
     _decide(request, get_object_or_404(AssociationMembership, pk=membership_id, association=association))
     return redirect("organisations:association_members", pk=association.pk)
+
+
+# --- Tokens of the partner API -----------------------------------------------------------------------------
+
+
+class PartnerTokenForm(DsfrForm):
+    name = django_forms.CharField(
+        label=_("Nom du jeton"),
+        max_length=100,
+        help_text=_("Pour le reconnaître ensuite : le logiciel ou le site qui l'utilisera, par exemple."),
+    )
+
+
+def _tokens_page(request, association, *, form, secret=None, new_token=None):
+    response = render(
+        request,
+        "organisations/partner_tokens.html",
+        {
+            "association": association,
+            "tokens": tokens.association_tokens(association),
+            "form": form,
+            "may_create": permissions.can_create_partner_token(request.user, association),
+            "secret": secret,
+            "new_token": new_token,
+            "api_docs_url": reverse("api:docs"),
+            "page_title": _("API partenaire de %(name)s") % {"name": association.name},
+        },
+    )
+    # The page may carry a secret shown once: no copy of it in any cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def partner_tokens(request, pk):
+    """The association's API tokens: its staff create them (the secret is shown once), staff and platform staff
+    see and revoke them."""
+    association = _managed_association(request, pk)
+    if request.method == "POST":
+        if not permissions.can_create_partner_token(request.user, association):
+            raise PermissionDenied
+        form = PartnerTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                token, secret = tokens.partner_token_create(
+                    association=association, name=form.cleaned_data["name"], by=request.user
+                )
+            except tokens.TokenError as error:
+                form.add_error("name", str(error))
+            else:
+                return _tokens_page(request, association, form=PartnerTokenForm(), secret=secret, new_token=token)
+        return _tokens_page(request, association, form=form)
+    return _tokens_page(request, association, form=PartnerTokenForm())
+
+
+@require_POST
+def partner_token_revoke(request, pk, token_pk):
+    association = _managed_association(request, pk)
+    token = get_object_or_404(PartnerToken, pk=token_pk, association=association)
+    was_active = token.is_active
+    tokens.partner_token_revoke(token=token, by=request.user)
+    if was_active:
+        messages.success(
+            request,
+            _("Le jeton « %(name)s » (%(prefix)s…) est révoqué : il ne fonctionne plus.")
+            % {"name": token.name, "prefix": token.prefix},
+        )
+    return redirect("organisations:partner_tokens", pk=association.pk)
