@@ -254,6 +254,8 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
         "auth_token": env.str("API_THROTTLE_AUTH_TOKEN", default="10/minute"),
+        # Per partner-API token (backend/offers/api/partner.py).
+        "partner": env.str("API_THROTTLE_PARTNER", default="120/minute"),
     },
     # Behind the reverse proxy, the client's address is the one the proxy saw: a caller cannot dodge the
     # per-address throttles by sending her own X-Forwarded-For.
@@ -269,6 +271,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("status", "kind", …) get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": "backend.accounts.enums.MembershipStatus",
+        "OfferStatusEnum": "backend.offers.enums.OfferStatus",
+        "PartnerOfferStatusEnum": "backend.offers.api.partner_serializers.PARTNER_STATUSES",
+        "OrganisationKindEnum": "backend.organisations.enums.OrganisationKind",
+        "SectorEnum": "backend.organisations.enums.Sector",
+    },
 }
 
 # --- DSFR --------------------------------------------------------------------------------------------------

@@ -239,6 +239,8 @@ class Application(models.Model):
     answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
     closed_at = models.DateTimeField(_("retirée ou expirée le"), null=True, blank=True)
+    # When the pupil last looked at it: a later change of state is highlighted on her applications page.
+    pupil_seen_at = models.DateTimeField(_("vue par l'élève le"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

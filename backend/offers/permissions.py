@@ -81,3 +81,77 @@ def can_view_offer(user, offer) -> bool:
     if offer.status == OfferStatus.PUBLISHED and offer.hidden_at is None and reservation_allows(user, offer):
         return True
     return can_manage_offer(user, offer)
+
+
+# --- Posting and moderation (helper B) ----------------------------------------------------------------------
+
+
+def can_post_offers(user) -> bool:
+    """Confirmed employers of a host organisation and confirmed staff of a partner association post offers."""
+    from backend.accounts.enums import Role
+    from backend.accounts.roles import has_role
+
+    return getattr(user, "is_authenticated", False) and has_role(user, Role.EMPLOYER, Role.ASSOCIATION_STAFF)
+
+
+def can_edit_offer(user, offer) -> bool:
+    """Its managers change an offer until it is archived."""
+    return offer.status != OfferStatus.ARCHIVED and can_manage_offer(user, offer)
+
+
+def can_moderate_offers(user) -> bool:
+    """Platform staff review submitted offers and decide on reports."""
+    return getattr(user, "is_authenticated", False) and user.is_staff
+
+
+def can_report_offer(user, offer) -> bool:
+    """Whoever may see an offer may report it, signed in or not."""
+    return can_view_offer(user, offer)
+
+
+# --- Applications (helper C; services in backend/offers/applications.py) -----------------------------------
+
+
+def can_answer_application(user, application) -> bool:
+    """The offer's managers accept or decline its applications."""
+    return can_manage_offer(user, application.offer)
+
+
+def can_follow_application(user, application) -> bool:
+    """The teachers and heads of the pupil's current class (and platform staff) follow her applications."""
+    from backend.schools.permissions import can_manage_class
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff:
+        return True
+    enrolment = current_enrolment(application.pupil)
+    return enrolment is not None and can_manage_class(user, enrolment.school_class)
+
+
+def can_note_application(user, application) -> bool:
+    """The teacher's private note: the people who follow the pupil's class, never the pupil nor the employer."""
+    return can_follow_application(user, application)
+
+
+def can_view_application(user, application) -> bool:
+    """The pupil herself, the offer's managers, her class's teachers and heads, platform staff."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if application.pupil_id == user.pk:
+        return True
+    return can_answer_application(user, application) or can_follow_application(user, application)
+
+
+# --- Export of offers (helper D; backend/offers/offers_csv.py) ----------------------------------------------
+
+
+def can_export_offers(user) -> bool:
+    """Employers (their organisations' offers), association staff (their associations' offers) and platform
+    staff (every offer) download the offers as CSV."""
+    from backend.accounts.enums import Role
+    from backend.accounts.roles import has_role
+
+    return getattr(user, "is_authenticated", False) and (
+        user.is_staff or has_role(user, Role.EMPLOYER, Role.ASSOCIATION_STAFF)
+    )
