@@ -133,7 +133,7 @@ def validate_schedule(schedule, track: str) -> dict:
                     _("Un stage d'observation de 3e a lieu du lundi au vendredi : pas de %(day)s.") % {"day": name}
                 )
             else:
-                errors.append(_("Pas de présence le %(day)s pour un ou une élève mineur.") % {"day": name})
+                errors.append(_("Pas de présence le %(day)s : les élèves accueillis sont mineurs.") % {"day": name})
             continue
         if not isinstance(ranges, list | tuple) or len(ranges) > MAX_RANGES_PER_DAY:
             errors.append(

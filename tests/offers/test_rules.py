@@ -116,7 +116,7 @@ def test_saturday_is_refused_for_3e_and_allowed_for_pfmp():
 
 def test_sunday_is_refused_for_pfmp():
     assert messages_of({"7": [["09:00", "12:00"]]}, PFMP) == [
-        "Pas de présence le dimanche pour un ou une élève mineur."
+        "Pas de présence le dimanche : les élèves accueillis sont mineurs."
     ]
 
 

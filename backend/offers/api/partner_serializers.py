@@ -168,7 +168,7 @@ class PartnerOfferInputSerializer(serializers.Serializer):
         max_length=MAX_SCHOOLS,
         required=False,
         default=list,
-        help_text=gettext_lazy("Numéros UAI des établissements choisis, pour reservation « schools »."),
+        help_text=gettext_lazy("Numéros UAI des établissements choisis, quand le champ reservation vaut « schools »."),
     )
     disability_friendly = serializers.BooleanField(default=False)
     schedule = ScheduleField(
