@@ -9,7 +9,7 @@ seats left, whose reservation lets the viewer see them (`permissions.reservation
 
 Keywords, on PostgreSQL: every meaningful word must match, by its stem in the offer's search document (French
 full-text search, configuration `passerelle_fr`: unaccented, stemmed) or, for a typo, by trigram word
-similarity to its unaccented title and job; ranked by both. Migration 0002 creates the configuration, the two
+similarity to its unaccented title and job; ranked by both. Migration 0003 creates the configuration, the two
 generated columns these read (`search_vector`, `search_title`) and their GIN indexes. On SQLite: the normalised
 words of the query, crudely stemmed, each found at the start of a word of the search document.
 

@@ -61,7 +61,7 @@ def report(request, pk):
                 form.add_error(None, error.messages)
             else:
                 messages.success(request, _("Merci : l'équipe de la plateforme va examiner votre signalement."))
-                return redirect(offer_public_url(offer) or "ui:welcome")
+                return redirect(offer_public_url(offer))
     return render(
         request,
         "offers/moderation/report.html",

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,14 +17,9 @@ from backend.offers.enums import OfferEventKind, OfferStatus
 from backend.offers.models import Offer
 
 
-def offer_public_url(offer: Offer) -> str | None:
-    """The offer's page in the catalogue (another area of the app names it)."""
-    for name in ("offers:offer_detail", "offers:detail"):
-        try:
-            return reverse(name, args=[offer.pk])
-        except NoReverseMatch:
-            continue
-    return None
+def offer_public_url(offer: Offer) -> str:
+    """The offer's page in the catalogue."""
+    return reverse("offers:detail", args=[offer.pk])
 
 
 def _managed_offer(request, pk) -> Offer:
