@@ -9,12 +9,13 @@ after each test that passed.
 
 import contextlib
 import os
+import re
 import shutil
 from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -168,3 +169,29 @@ def watched_page(browser: Browser, base_url: str, **context_options) -> Iterator
         yield WatchedPage(context.new_page(), base_url)
     finally:
         context.close()
+
+
+PASSWORD_LABEL = re.compile(r"^\s*Mot de passe")
+
+
+def log_in(ui: WatchedPage, identifier: str, password: str, *, lands_on: str) -> None:
+    """Signs in through the sign-in page, as a person does, and checks the page she lands on."""
+    page = ui.page
+    ui.goto("/connexion/")
+    page.get_by_label("Adresse e-mail ou identifiant d'élève").fill(identifier)
+    page.get_by_label(PASSWORD_LABEL).fill(password)
+    page.get_by_role("button", name="Se connecter", exact=True).click()
+    expect(page).to_have_url(ui.url(lands_on))
+    ui.check()
+
+
+def log_out(ui: WatchedPage) -> None:
+    ui.page.get_by_role("button", name="Se déconnecter").click()
+    expect(ui.page).to_have_url(ui.url("/"))
+    expect(ui.page.get_by_role("link", name="Se connecter").first).to_be_visible()
+    ui.check()
+
+
+def tick(page: Page, label: str) -> None:
+    """Ticks a DSFR radio button or checkbox as a person does: on its label, which covers the input."""
+    page.locator("label").filter(has_text=label).first.click()

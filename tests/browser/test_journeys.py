@@ -18,28 +18,11 @@ from backend.demo import data
 from backend.schools.models import SchoolClass
 from backend.schools.services import current_school_year
 from tests import factories
+from tests.browser_support import PASSWORD_LABEL, log_in, log_out
 
 pytestmark = pytest.mark.browser
 
 # Not "Confirmation du mot de passe"; the label also holds a hint, and a regular expression sees its raw text.
-PASSWORD_LABEL = re.compile(r"^\s*Mot de passe")
-
-
-def log_in(ui, identifier: str, password: str, *, lands_on: str) -> None:
-    page = ui.page
-    ui.goto("/connexion/")
-    page.get_by_label("Adresse e-mail ou identifiant d'élève").fill(identifier)
-    page.get_by_label(PASSWORD_LABEL).fill(password)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
-    expect(page).to_have_url(ui.url(lands_on))
-    ui.check()
-
-
-def log_out(ui) -> None:
-    ui.page.get_by_role("button", name="Se déconnecter").click()
-    expect(ui.page).to_have_url(ui.url("/"))
-    expect(ui.page.get_by_role("link", name="Se connecter").first).to_be_visible()
-    ui.check()
 
 
 def tick(page, label: str) -> None:

@@ -12,50 +12,13 @@ from backend.offers.application_forms import week_label
 from backend.offers.enums import ApplicationStatus, OfferStatus
 from backend.offers.models import Application, Offer
 from backend.offers.rules import iso_week
-from tests import browser_support, factories
+from tests import factories
+from tests.browser_support import log_in, log_out, tick
 from tests.factories import next_monday
 
 pytestmark = pytest.mark.browser
 
-PASSWORD_LABEL = re.compile(r"^\s*Mot de passe")
 TITLE = "Une semaine chez les électriciennes du bâtiment"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with browser_support.chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def ui(browser, live_server):
-    with browser_support.watched_page(browser, live_server.url) as watched:
-        try:
-            yield watched
-        except Exception:
-            watched.print_state()
-            raise
-        watched.assert_clean()
-
-
-def log_in(ui, identifier: str, *, lands_on: str) -> None:
-    page = ui.page
-    ui.goto("/connexion/")
-    page.get_by_label("Adresse e-mail ou identifiant d'élève").fill(identifier)
-    page.get_by_label(PASSWORD_LABEL).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
-    expect(page).to_have_url(ui.url(lands_on))
-    ui.check()
-
-
-def log_out(ui) -> None:
-    ui.page.get_by_role("button", name="Se déconnecter").click()
-    expect(ui.page).to_have_url(ui.url("/"))
-
-
-def tick(page, label: str) -> None:
-    """Ticks a DSFR radio button as a person does: on its label, which covers the input."""
-    page.locator("label").filter(has_text=label).first.click()
 
 
 def choose_commune(page, name: str, typed: str, shown: str) -> None:
@@ -90,7 +53,7 @@ def test_post_publish_search_apply_accept_confirm_follow(ui):
     week = iso_week(next_monday(5))
 
     # 1. The employer posts the offer from her home, through the four steps.
-    log_in(ui, employer.email, lands_on="/espace/structure/")
+    log_in(ui, employer.email, factories.PASSWORD, lands_on="/espace/structure/")
     page.get_by_role("link", name="Publier une offre").click()
     ui.check()
     page.get_by_label("Titre de l'offre").fill(TITLE)
@@ -122,7 +85,7 @@ def test_post_publish_search_apply_accept_confirm_follow(ui):
     log_out(ui)
 
     # 2. Platform staff publish it from the moderation queue their home links to.
-    log_in(ui, staff.email, lands_on="/espace/plateforme/")
+    log_in(ui, staff.email, factories.PASSWORD, lands_on="/espace/plateforme/")
     page.get_by_role("link", name="Ouvrir la file de modération").click()
     ui.check()
     page.get_by_role("button", name=f"Publier « {TITLE} »").click()
@@ -133,7 +96,7 @@ def test_post_publish_search_apply_accept_confirm_follow(ui):
     assert offer.status == OfferStatus.PUBLISHED
 
     # 3. The pupil searches, without accents, near Saint-Denis, and applies.
-    log_in(ui, pupil.username, lands_on="/espace/eleve/")
+    log_in(ui, pupil.username, factories.PASSWORD, lands_on="/espace/eleve/")
     page.get_by_role("link", name="Chercher un stage").click()
     expect(page).to_have_url(re.compile(r"/offres/"))
     ui.check()
@@ -163,7 +126,7 @@ def test_post_publish_search_apply_accept_confirm_follow(ui):
     application = Application.objects.get(pupil=pupil, offer=offer)
 
     # 4. The employer sees it waiting on her home and accepts it.
-    log_in(ui, employer.email, lands_on="/espace/structure/")
+    log_in(ui, employer.email, factories.PASSWORD, lands_on="/espace/structure/")
     expect(page.get_by_text("1 candidature attend votre réponse.")).to_be_visible()
     page.get_by_role("link", name="Gérer mes offres et les candidatures").click()
     ui.check()
@@ -177,7 +140,7 @@ def test_post_publish_search_apply_accept_confirm_follow(ui):
     log_out(ui)
 
     # 5. The pupil sees the acceptance on her home and confirms.
-    log_in(ui, pupil.username, lands_on="/espace/eleve/")
+    log_in(ui, pupil.username, factories.PASSWORD, lands_on="/espace/eleve/")
     expect(page.get_by_text("ta candidature est acceptée")).to_be_visible()
     page.get_by_role("link", name="Voir et confirmer").click()
     ui.check()
@@ -191,7 +154,7 @@ def test_post_publish_search_apply_accept_confirm_follow(ui):
     assert offer_week.seats_taken == 1
 
     # 6. Her teacher follows the class's applications from his home.
-    log_in(ui, teacher.email, lands_on="/espace/enseignant/")
+    log_in(ui, teacher.email, factories.PASSWORD, lands_on="/espace/enseignant/")
     page.get_by_role("link", name=re.compile("^Candidatures")).click()
     expect(page).to_have_url(ui.url(f"/classes/{school_class.pk}/candidatures/"))
     row = page.get_by_role("row").filter(has_text="Inès Benali")

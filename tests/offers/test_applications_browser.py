@@ -9,40 +9,10 @@ from playwright.sync_api import expect
 from backend.offers.application_forms import week_label
 from backend.offers.enums import ApplicationStatus
 from backend.offers.models import Application
-from tests import browser_support, factories
+from tests import factories
+from tests.browser_support import log_in, log_out
 
 pytestmark = pytest.mark.browser
-
-PASSWORD_LABEL = re.compile(r"^\s*Mot de passe")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with browser_support.chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def ui(browser, live_server):
-    with browser_support.watched_page(browser, live_server.url) as watched:
-        yield watched
-        watched.assert_clean()
-
-
-def log_in(ui, identifier: str, *, lands_on: str) -> None:
-    page = ui.page
-    ui.goto("/connexion/")
-    page.get_by_label("Adresse e-mail ou identifiant d'élève").fill(identifier)
-    page.get_by_label(PASSWORD_LABEL).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
-    expect(page).to_have_url(ui.url(lands_on))
-    ui.check()
-
-
-def log_out(ui) -> None:
-    ui.page.get_by_role("button", name="Se déconnecter").click()
-    expect(ui.page).to_have_url(ui.url("/"))
-    ui.check()
 
 
 def test_apply_accept_confirm_and_the_teacher_sees_it(ui):
@@ -59,7 +29,7 @@ def test_apply_accept_confirm_and_the_teacher_sees_it(ui):
     )
 
     # The pupil finds the offer and applies.
-    log_in(ui, pupil.username, lands_on="/espace/eleve/")
+    log_in(ui, pupil.username, factories.PASSWORD, lands_on="/espace/eleve/")
     ui.goto(f"/offres/{offer.pk}/")
     page.get_by_role("link", name="Candidater").click()
     expect(page).to_have_url(ui.url(f"/offres/{offer.pk}/candidater/"))
@@ -78,7 +48,7 @@ def test_apply_accept_confirm_and_the_teacher_sees_it(ui):
     log_out(ui)
 
     # The employer opens it from the offer's list and accepts it for that week.
-    log_in(ui, employer.email, lands_on="/espace/structure/")
+    log_in(ui, employer.email, factories.PASSWORD, lands_on="/espace/structure/")
     ui.goto(f"/offres/{offer.pk}/candidatures/")
     expect(page.get_by_role("heading", name="Envoyée (1)")).to_be_visible()
     page.get_by_role("link", name="Léa M.").click()
@@ -92,7 +62,7 @@ def test_apply_accept_confirm_and_the_teacher_sees_it(ui):
     log_out(ui)
 
     # The pupil sees the news and confirms.
-    log_in(ui, pupil.username, lands_on="/espace/eleve/")
+    log_in(ui, pupil.username, factories.PASSWORD, lands_on="/espace/eleve/")
     ui.goto("/candidatures/")
     expect(page.get_by_text("Nouveau", exact=True)).to_be_visible()
     expect(page.get_by_text("Confirme avant le").first).to_be_visible()
@@ -106,7 +76,7 @@ def test_apply_accept_confirm_and_the_teacher_sees_it(ui):
     assert application.status == ApplicationStatus.CONFIRMED
 
     # Her teacher sees it on the class's applications page and keeps a note.
-    log_in(ui, teacher.email, lands_on="/espace/enseignant/")
+    log_in(ui, teacher.email, factories.PASSWORD, lands_on="/espace/enseignant/")
     ui.goto(f"/classes/{school_class.pk}/candidatures/")
     row = page.get_by_role("row").filter(has_text="Léa Martin")
     expect(row).to_contain_text("Stage confirmé")

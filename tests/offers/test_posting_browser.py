@@ -1,57 +1,17 @@
 """In Debian's Chromium: an employer posts an offer through the four steps (meeting a schedule error on the
 way) and sends it for validation; platform staff publish it. axe-core finds nothing on any page reached."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from backend.offers.enums import OfferEventKind, OfferStatus
 from backend.offers.models import Offer
 from backend.offers.rules import iso_week
-from tests import browser_support, factories
+from tests import factories
+from tests.browser_support import log_in, log_out, tick
 from tests.factories import next_monday
 
 pytestmark = pytest.mark.browser
-
-PASSWORD_LABEL = re.compile(r"^\s*Mot de passe")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with browser_support.chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def ui(browser, live_server):
-    with browser_support.watched_page(browser, live_server.url) as watched:
-        try:
-            yield watched
-        except Exception:
-            watched.print_state()
-            raise
-
-
-def log_in(ui, identifier: str, *, lands_on: str) -> None:
-    page = ui.page
-    ui.goto("/connexion/")
-    page.get_by_label("Adresse e-mail ou identifiant d'élève").fill(identifier)
-    page.get_by_label(PASSWORD_LABEL).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
-    expect(page).to_have_url(ui.url(lands_on))
-    ui.check()
-
-
-def log_out(ui) -> None:
-    ui.page.get_by_role("button", name="Se déconnecter").click()
-    expect(ui.page).to_have_url(ui.url("/"))
-    ui.check()
-
-
-def tick(page, label: str) -> None:
-    """Ticks a DSFR radio button as a person does: on its label, which covers the input."""
-    page.locator("label").filter(has_text=label).first.click()
 
 
 def stepper(page, number: int):
@@ -66,7 +26,7 @@ def test_an_employer_posts_an_offer_and_staff_publish_it(ui):
     staff = factories.UserFactory(staff=True)
     week = iso_week(next_monday(5))
 
-    log_in(ui, employer.email, lands_on="/espace/structure/")
+    log_in(ui, employer.email, factories.PASSWORD, lands_on="/espace/structure/")
     ui.goto("/offres/gestion/")
     expect(page.get_by_role("heading", level=1, name="Mes offres de stage")).to_be_visible()
     page.get_by_role("link", name="Déposer une offre").click()
@@ -136,7 +96,7 @@ def test_an_employer_posts_an_offer_and_staff_publish_it(ui):
     log_out(ui)
 
     # Platform staff publish it from the moderation queue.
-    log_in(ui, staff.email, lands_on="/espace/plateforme/")
+    log_in(ui, staff.email, factories.PASSWORD, lands_on="/espace/plateforme/")
     ui.goto("/moderation/offres/")
     expect(page.get_by_text("1 offre à relire")).to_be_visible()
     page.get_by_role("button", name=f"Publier « {offer.title} »").click()
