@@ -14,7 +14,6 @@ from backend.accounts.enums import MembershipStatus
 from backend.accounts.models import User
 from backend.offers.enums import ApplicationStatus, Track
 from backend.offers.models import Application, Offer, OfferWeek
-from backend.organisations.enums import AssociationRole, OrganisationRole
 from backend.schools.enums import LYCEE_PRO_LEVELS, Level
 from backend.schools.models import Enrolment, SchoolClass
 from backend.schools.selectors import current_enrolment
@@ -202,20 +201,3 @@ def class_teachers(school_class: SchoolClass | None) -> list[User]:
 def pupil_teachers(pupil: User) -> list[User]:
     """The teachers to tell about a pupil's application: those of her current class."""
     return class_teachers(pupil_current_class(pupil))
-
-
-def offer_managers(offer: Offer) -> list[User]:
-    """Who answers the offer's applications: the organisation's confirmed employers, and the confirmed staff of
-    the association that posted it."""
-    managers = Q(
-        organisation_memberships__organisation_id=offer.organisation_id,
-        organisation_memberships__role=OrganisationRole.EMPLOYER,
-        organisation_memberships__status=MembershipStatus.CONFIRMED,
-    )
-    if offer.association_id:
-        managers |= Q(
-            association_memberships__association_id=offer.association_id,
-            association_memberships__role=AssociationRole.STAFF,
-            association_memberships__status=MembershipStatus.CONFIRMED,
-        )
-    return list(User.objects.filter(managers, is_active=True).distinct().order_by("pk"))

@@ -38,6 +38,7 @@ from backend.accounts.models import User
 from backend.accounts.services import email_send_on_commit
 from backend.offers import application_selectors as selectors
 from backend.offers import permissions
+from backend.offers import selectors as offer_selectors
 from backend.offers.enums import PENDING_APPLICATION_STATUSES, ApplicationStatus, DeclineReason, OfferStatus
 from backend.offers.models import Application, Offer, OfferWeek
 
@@ -77,7 +78,7 @@ def _email(*, to: User, subject: str, template: str, context: dict) -> None:
 
 
 def _notify_managers_new(application: Application) -> None:
-    for manager in selectors.offer_managers(application.offer):
+    for manager in offer_selectors.offer_managers(application.offer):
         _email(
             to=manager,
             subject=_("Passerelle : nouvelle candidature pour « %(title)s »") % {"title": application.offer.title},
@@ -95,7 +96,7 @@ def _notify_managers_new(application: Application) -> None:
 
 def _notify_managers_closed(application: Application, *, reason: str) -> None:
     """An accepted or confirmed application is withdrawn, or an acceptance expired: the week has a seat again."""
-    for manager in selectors.offer_managers(application.offer):
+    for manager in offer_selectors.offer_managers(application.offer):
         _email(
             to=manager,
             subject=_("Passerelle : une candidature pour « %(title)s » est close")
@@ -130,7 +131,7 @@ def _notify_teachers(application: Application) -> None:
 
 
 def _notify_reminder(offer: Offer, applications: list[Application], *, last: bool) -> None:
-    for manager in selectors.offer_managers(offer):
+    for manager in offer_selectors.offer_managers(offer):
         _email(
             to=manager,
             subject=(

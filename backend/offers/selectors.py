@@ -4,6 +4,7 @@ applications theirs in `application_selectors.py`)."""
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from backend.accounts.enums import MembershipStatus
+from backend.accounts.models import User
 from backend.offers.enums import OfferStatus
 from backend.offers.models import Offer, OfferEvent, OfferReport, OfferWeek
 from backend.organisations.enums import AssociationRole, OrganisationRole
@@ -26,6 +27,38 @@ def staffed_associations(user) -> QuerySet[Association]:
         memberships__role=AssociationRole.STAFF,
         memberships__status=MembershipStatus.CONFIRMED,
     ).order_by("name")
+
+
+def _employers_of(offer: Offer) -> Q:
+    return Q(
+        organisation_memberships__organisation_id=offer.organisation_id,
+        organisation_memberships__role=OrganisationRole.EMPLOYER,
+        organisation_memberships__status=MembershipStatus.CONFIRMED,
+    )
+
+
+def _association_staff_of(offer: Offer) -> Q:
+    return Q(
+        association_memberships__association_id=offer.association_id,
+        association_memberships__role=AssociationRole.STAFF,
+        association_memberships__status=MembershipStatus.CONFIRMED,
+    )
+
+
+def offer_managers(offer: Offer) -> list[User]:
+    """Who answers the offer's applications: the organisation's confirmed employers, and the confirmed staff of
+    the association that posted it."""
+    managers = _employers_of(offer)
+    if offer.association_id:
+        managers |= _association_staff_of(offer)
+    return list(User.objects.filter(managers, is_active=True).distinct().order_by("pk"))
+
+
+def offer_posters(offer: Offer) -> list[User]:
+    """Who hears about moderation decisions: the staff of the association that posted the offer, otherwise the
+    confirmed employers of its organisation."""
+    posters = _association_staff_of(offer) if offer.association_id else _employers_of(offer)
+    return list(User.objects.filter(posters, is_active=True).distinct().order_by("pk"))
 
 
 def association_partner_organisations(associations) -> QuerySet[HostOrganisation]:

@@ -17,13 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.enums import MembershipStatus
 from backend.accounts.services import email_send_on_commit
-from backend.offers import taxonomy
+from backend.offers import selectors, taxonomy
 from backend.offers.enums import OfferEventKind, OfferFormat, OfferStatus, ReportDecision, ReportReason, Track
 from backend.offers.models import Offer, OfferEvent, OfferReport, OfferWeek
 from backend.offers.rules import default_schedule, iso_week, validate_schedule
-from backend.organisations.enums import AssociationRole, OrganisationRole
 from backend.organisations.models import HostOrganisation
 from backend.organisations.validators import normalise_siret
 
@@ -596,23 +594,9 @@ def host_organisation_for_association(
 
 
 def offer_manager_emails(offer: Offer) -> list[str]:
-    """Who hears about moderation decisions: the staff of the association that posted the offer, otherwise the
-    confirmed employers of its organisation. Pupils have no e-mail and are never managers."""
-    from backend.accounts.models import User
-
-    if offer.association_id:
-        people = User.objects.filter(
-            association_memberships__association_id=offer.association_id,
-            association_memberships__role=AssociationRole.STAFF,
-            association_memberships__status=MembershipStatus.CONFIRMED,
-        )
-    else:
-        people = User.objects.filter(
-            organisation_memberships__organisation_id=offer.organisation_id,
-            organisation_memberships__role=OrganisationRole.EMPLOYER,
-            organisation_memberships__status=MembershipStatus.CONFIRMED,
-        )
-    return sorted(set(people.filter(is_active=True).exclude(email="").values_list("email", flat=True)))
+    """The addresses of the offer's posters (`selectors.offer_posters`). Pupils have no e-mail and are never
+    managers."""
+    return sorted({person.email for person in selectors.offer_posters(offer) if person.email})
 
 
 def _notify_managers(offer: Offer, *, kind: str, subject: str, note: str = "") -> None:
