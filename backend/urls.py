@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("backend.organisations.urls")),
     path("", include("backend.geo.urls")),
     path("", include("backend.offers.urls")),
+    path("", include("scheduling.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -87,7 +87,7 @@ def world(db):
     application = factories.ApplicationFactory(offer=offer, pupil=pupil)
     draft_offer = factories.OfferFactory(organisation=organisation, draft=True)
     association_offer = factories.OfferFactory(association=association)
-    return {
+    world = {
         "offer": offer,
         "application": application,
         "draft_offer": draft_offer,
@@ -112,6 +112,12 @@ def world(db):
             "no_role": factories.UserFactory(),
         },
     }
+    # Each scheduling area adds what its pages need (tests/scheduling/world_*.py).
+    from tests.scheduling import world_calendar, world_safeguarding, world_sessions, world_tutoring
+
+    for area in (world_tutoring, world_safeguarding, world_sessions, world_calendar):
+        area.extend(world)
+    return world
 
 
 # Browser journeys (tests/browser_support.py): one Chromium per module, a watched page per test.

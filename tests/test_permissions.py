@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access import ADULTS, EVERYONE, LOGIN, PUPILS, ROLES, SIGNED_IN, Access
 from tests.offers import access_applications, access_catalogue, access_moderation, access_partner, access_posting
+from tests.scheduling import access_calendar, access_safeguarding, access_sessions, access_tutoring
 
 
 def class_args(world):
@@ -112,7 +113,17 @@ ACCESS = {
     "api:not-found": Access(set(), denied=404, anonymous=404),
 }
 # Each area of the offers app lists its own pages.
-for area in (access_catalogue, access_posting, access_moderation, access_applications, access_partner):
+for area in (
+    access_catalogue,
+    access_posting,
+    access_moderation,
+    access_applications,
+    access_partner,
+    access_tutoring,
+    access_safeguarding,
+    access_sessions,
+    access_calendar,
+):
     assert not set(area.ACCESS) & set(ACCESS), f"{area.__name__} lists a URL twice"
     ACCESS.update(area.ACCESS)
 

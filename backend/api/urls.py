@@ -4,6 +4,7 @@ from django.urls import path, re_path
 
 from backend.api import docs, views
 from backend.offers.api.urls import urlpatterns as offer_urlpatterns
+from scheduling.api.urls import urlpatterns as scheduling_urlpatterns
 
 app_name = "api"
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("v1/classes/<int:pk>/", views.ClassDetailView.as_view(), name="class-detail"),
     path("v1/auth/token/", views.AuthTokenView.as_view(), name="auth-token"),
     *offer_urlpatterns,
+    *scheduling_urlpatterns,
     path("v1/schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.reference_page, name="docs"),
     path("docs/console/", docs.docs_page, name="console"),

@@ -1,0 +1,3 @@
+"""Scheduling API: sessions (routes at the end)."""
+
+urlpatterns: list = []

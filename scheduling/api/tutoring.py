@@ -1,0 +1,3 @@
+"""Scheduling API: tutoring (routes at the end)."""
+
+urlpatterns: list = []

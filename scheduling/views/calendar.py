@@ -1,0 +1,3 @@
+"""Scheduling pages: calendar (routes at the end)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Scheduling pages: sessions (routes at the end)."""
+
+urlpatterns: list = []

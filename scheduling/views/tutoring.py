@@ -1,0 +1,3 @@
+"""Scheduling pages: tutoring (routes at the end)."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Access rules for the scheduling sessions URLs (merged into tests/test_permissions.py)."""
+
+from tests.access import Access  # noqa: F401
+
+ACCESS: dict = {}
