@@ -10,6 +10,7 @@ from django.utils import timezone
 from backend.accounts.enums import ConsentStatus, MembershipStatus
 from backend.accounts.models import PupilProfile, TutorProfile, User
 from backend.demo import offers as demo_offers
+from backend.demo import scheduling as demo_scheduling
 from backend.geo.models import Commune, Postcode
 from backend.geo.services import read_communes_file
 from backend.organisations.enums import AssociationRole, OrganisationKind, OrganisationRole, Sector
@@ -136,6 +137,7 @@ def _communes() -> dict[str, Commune]:
 class Loaded:
     accounts: list[tuple[str, str]]  # (role, identifier)
     offers: demo_offers.OffersReport
+    scheduling: demo_scheduling.SchedulingReport
 
 
 def load() -> list[tuple[str, str]]:
@@ -241,6 +243,13 @@ def load_world() -> Loaded:
     )
     _confirmed(AssociationMembership, user=tutor, association=association, role=AssociationRole.TUTOR)
 
+    reunion_tutor = _adult("tutrice-reunion", "Émilie", "Payet", time_zone="Indian/Reunion")
+    TutorProfile.objects.get_or_create(
+        user=reunion_tutor,
+        defaults={"presentation": "Professeure des écoles à Saint-Pierre, j'aide aux devoirs et à l'orientation."},
+    )
+    _confirmed(AssociationMembership, user=reunion_tutor, association=association, role=AssociationRole.TUTOR)
+
     staff = _adult("plateforme", "Amandine", "Roux", is_staff=True, is_superuser=True)
 
     offers_report = demo_offers.load(
@@ -254,14 +263,28 @@ def load_world() -> Loaded:
         communes=communes,
     )
 
+    scheduling_report = demo_scheduling.load(
+        tutor=tutor,
+        reunion_tutor=reunion_tutor,
+        pupil=pupil,
+        professional=professional,
+        association_staff=association_staff,
+        teacher=teacher,
+        school_class=school_class,
+        segpa=segpa,
+        organisation=organisation,
+        association=association,
+    )
+
     accounts = [
         ("Élève", pupil.username),
         ("Enseignant", teacher.username),
         ("Cheffe d'établissement", head.username),
         ("Tuteur bénévole", tutor.username),
+        ("Tutrice bénévole (La Réunion)", reunion_tutor.username),
         ("Professionnelle", professional.username),
         ("Employeur", employer.username),
         ("Équipe associative", association_staff.username),
         ("Équipe de la plateforme", staff.username),
     ]
-    return Loaded(accounts=accounts, offers=offers_report)
+    return Loaded(accounts=accounts, offers=offers_report, scheduling=scheduling_report)

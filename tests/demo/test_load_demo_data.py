@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import zoneinfo
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from backend.offers.enums import ApplicationStatus, OfferEventKind, OfferFormat,
 from backend.offers.models import Application, Offer, OfferEvent, OfferWeek
 from backend.organisations.models import HostOrganisation
 from backend.schools.models import School
+from scheduling.models import AvailabilityRule, Booking, DiscoverySession, SessionBooking, SessionRequest
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +48,11 @@ def snapshot() -> dict:
             Application.objects.values_list("offer_id", "pupil__username", "status", "week__week_start")
         ),
         "reserved": sorted(Offer.reserved_schools.through.objects.values_list("offer_id", "school_id")),
+        "rules": sorted(AvailabilityRule.objects.values_list("owner__username", "purpose", "rrule", "start_time")),
+        "tutoring": sorted(Booking.objects.values_list("pupil__username", "slot__tutor__username", "starts_at")),
+        "sessions": sorted(DiscoverySession.objects.values_list("title", "starts_at", "status")),
+        "session_bookings": sorted(SessionBooking.objects.values_list("session__title", "school_class__name")),
+        "requests": sorted(SessionRequest.objects.values_list("school_class__name", "theme")),
     }
 
 
@@ -208,3 +215,20 @@ def test_demo_data_is_consistent():
     sirets = [organisation["siret"] for organisation in demo_offers.ORGANISATIONS.values()]
     assert len(set(sirets)) == len(sirets)
     assert set(demo_offers.COMMUNE_CODES) <= set(data.COMMUNE_CODES)
+
+
+def test_the_demo_pupil_has_a_tutoring_appointment_and_her_class_a_session():
+    load()
+    booking = Booking.objects.select_related("slot__tutor").get(pupil__username="ines.b2026")
+    assert booking.slot.tutor.username == data._email("tuteur")
+    assert booking.starts_at > timezone.now() + datetime.timedelta(days=2)
+    assert booking.slot.seats_taken == 1
+    local = timezone.localtime(booking.starts_at, timezone=zoneinfo.ZoneInfo("Europe/Paris"))
+    assert (local.hour, local.minute) == (14, 0)
+    assert local.weekday() == 2  # a Wednesday, the tutor's group afternoon
+    session = DiscoverySession.objects.get(bookings__school_class__name="3e B")
+    assert session.starts_at > timezone.now()
+    assert set(session.professionals.values_list("first_name", flat=True)) == {"Sophie"}
+    assert SessionRequest.objects.get().school_class.name == "3e SEGPA"
+    # Martinique and La Réunion: the overseas tutor writes her rules in her own zone.
+    assert AvailabilityRule.objects.filter(time_zone="Indian/Reunion").exists()

@@ -32,3 +32,6 @@ class Command(BaseCommand):
         self.stdout.write("Candidatures de l'élève de démonstration")
         for status, title, created in report.applications:
             self.stdout.write(f"  {status} : « {title} »" + (" (créée)" if created else ""))
+        scheduling = loaded.scheduling
+        self.stdout.write(self.style.SUCCESS("Tutorat et séquences de démonstration"))
+        self.stdout.write(f"  {scheduling.rules} règles de disponibilité, {scheduling.sessions} séquences à distance")
