@@ -294,6 +294,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Scheduling --------------------------------------------------------------------------------------------
+# A tutoring booking can be cancelled or moved by the pupil or the tutor until this many hours before it starts.
+SCHEDULING_CANCEL_CUTOFF_HOURS = env.int("SCHEDULING_CANCEL_CUTOFF_HOURS", default=24)
+
 # --- DSFR --------------------------------------------------------------------------------------------------
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 
