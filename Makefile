@@ -15,10 +15,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Migrations, reference data (communes) and demo data; each step is idempotent.
+# Migrations, reference data (communes, school holidays) and demo data; each step is idempotent.
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_communes --wet-run
+	$(PY) manage.py import_school_holidays --wet-run
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py sync_periodic_tasks --wet-run
 

@@ -37,4 +37,17 @@ JOBS = [
         minute="30",
         hour="7-19",
     ),
+    # Scheduling: reminders 24 h and 1 h ahead and the teachers' digests (each sent once, see
+    # scheduling/reminders.py), and the attestation-expiry reminder.
+    PeriodicJob(
+        name="send scheduling reminders and teachers' digests",
+        task="scheduling.tasks.reminders_send_task",
+        minute="*/5",
+    ),
+    PeriodicJob(
+        name="remind tutors whose attestation d'honorabilité expires within 30 days",
+        task="scheduling.tasks.attestations_expiry_remind_task",
+        minute="15",
+        hour="8",
+    ),
 ]

@@ -291,6 +291,9 @@ SPECTACULAR_SETTINGS = {
         "PartnerOfferStatusEnum": "backend.offers.api.partner_serializers.PARTNER_STATUSES",
         "OrganisationKindEnum": "backend.organisations.enums.OrganisationKind",
         "SectorEnum": "backend.organisations.enums.Sector",
+        "TopicEnum": "scheduling.enums.Topic",
+        "SlotFormatEnum": "scheduling.enums.SlotFormat",
+        "OfferFormatEnum": "backend.offers.enums.OfferFormat",
     },
 }
 

@@ -39,7 +39,7 @@ def test_dry_run_by_default_then_wet_run_then_nothing_to_do():
 @pytest.mark.django_db
 def test_a_job_removed_from_the_list_is_retired_and_a_changed_one_updated(monkeypatch):
     sync("--wet-run")
-    kept, removed = periodic.JOBS
+    kept, *removed = periodic.JOBS
     by_hand = PeriodicTask.objects.create(
         name="added in the admin", task="celery.backend_cleanup", crontab=PeriodicTask.objects.first().crontab
     )
@@ -49,10 +49,11 @@ def test_a_job_removed_from_the_list_is_retired_and_a_changed_one_updated(monkey
 
     output = sync("--wet-run")
 
-    assert f"retirée : {removed.full_name}" in output
+    for job in removed:
+        assert f"retirée : {job.full_name}" in output
+        assert not PeriodicTask.objects.filter(name=job.full_name).exists()
     assert f"mise à jour : {kept.full_name}" in output
     assert PeriodicTask.objects.get(name=kept.full_name).crontab.minute == "45"
-    assert not PeriodicTask.objects.filter(name=removed.full_name).exists()
     # Tasks of other origins (added by hand in the admin) are left alone.
     assert PeriodicTask.objects.filter(name__startswith=periodic.PREFIX).count() == 1
     assert PeriodicTask.objects.filter(pk=by_hand.pk).exists()

@@ -15,6 +15,9 @@ ROLE_NAV = {
     Role.PLATFORM_STAFF: ("ui:home_platform", Role.PLATFORM_STAFF.label),
 }
 
+# Who browses the remote discovery sessions (association staff and platform staff plan them from there too).
+SESSION_ROLES = {Role.PUPIL, Role.TEACHER, Role.SCHOOL_HEAD, Role.ASSOCIATION_STAFF, Role.PLATFORM_STAFF}
+
 
 def navigation(request):
     """The header's navigation: one entry per role the person holds, then her account."""
@@ -30,6 +33,14 @@ def navigation(request):
         if not items:
             items.append({"url": reverse("ui:home"), "label": _("Accueil")})
         items.append({"url": reverse("offers:catalogue"), "label": _("Offres de stage")})
+        roles = set(user_roles(user))
+        if roles & SESSION_ROLES:
+            items.append({"url": reverse("scheduling:session_list"), "label": _("Séquences à distance")})
+        if Role.PUPIL in roles:
+            items.append({"url": reverse("scheduling:slots"), "label": _("Tutorat")})
+        elif Role.TUTOR in roles:
+            items.append({"url": reverse("scheduling:tutor_week"), "label": _("Ma semaine de tutorat")})
+        items.append({"url": reverse("scheduling:calendar"), "label": _("Mon agenda")})
         items.append({"url": reverse("accounts:profile"), "label": _("Mon compte")})
     else:
         items = [

@@ -1,6 +1,7 @@
 """What each role's home page shows: real content from the apps' selectors, one function per role."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from backend.accounts.enums import ConsentStatus, MembershipStatus
 from backend.accounts.models import User
@@ -13,6 +14,9 @@ from backend.organisations.models import Association, AssociationMembership, Hos
 from backend.schools import selectors as school_selectors
 from backend.schools.enums import Priority, StaffRole
 from backend.schools.models import School, SchoolClass, SchoolStaff
+from scheduling import selectors as scheduling_selectors
+from scheduling import session_selectors
+from scheduling.enums import BookingStatus
 
 
 def pending_requests(user) -> dict:
@@ -40,7 +44,13 @@ def pupil_home(user) -> dict:
         "confirmed": [a for a in applications if a.status == ApplicationStatus.CONFIRMED],
         "waiting": sum(a.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.READ) for a in applications),
         "unread_changes": sum(a.has_unread_change for a in applications),
+        **pupil_tutoring(user),
     }
+
+
+def pupil_tutoring(user) -> dict:
+    """Her next tutoring appointments (cancelled ones included, so that she sees them)."""
+    return {"tutoring_upcoming": list(scheduling_selectors.bookings_of_pupil(user, upcoming=True)[:3])}
 
 
 def teacher_home(user) -> dict:
@@ -130,6 +140,7 @@ def association_home(user) -> dict:
     )
     return {
         **offer_figures(user),
+        **session_selectors.association_figures(user),
         "associations": associations,
         "priority_schools": priority_schools[:25],
         "priority_school_count": priority_schools.count(),
@@ -137,11 +148,17 @@ def association_home(user) -> dict:
 
 
 def tutor_home(user) -> dict:
+    upcoming = scheduling_selectors.bookings_of_tutor(user, start=timezone.now(), include_cancelled=False).filter(
+        status=BookingStatus.BOOKED
+    )
     return {
         "tutor_profile": user.tutor_profile,
         "associations": _memberships(user.association_memberships.filter(role=AssociationRole.TUTOR)).select_related(
             "association"
         ),
+        "tutoring_upcoming": list(upcoming[:5]),
+        "tutoring_rule_count": scheduling_selectors.rules_of(user).count(),
+        "has_attestation": scheduling_selectors.has_valid_attestation(user),
     }
 
 

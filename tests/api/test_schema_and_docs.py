@@ -22,6 +22,17 @@ OUR_PATHS = {
     # The public offers search (backend/offers/api/public.py).
     "/api/v1/offers/": ["get"],
     "/api/v1/offers/{id}/": ["get"],
+    # Tutoring and remote discovery sessions (scheduling/api/).
+    "/api/v1/tutoring/slots/": ["get"],
+    "/api/v1/tutoring/bookings/": ["get", "post"],
+    "/api/v1/tutoring/bookings/{id}/cancel/": ["post"],
+    "/api/v1/tutoring/bookings/{id}/reschedule/": ["post"],
+    "/api/v1/tutoring/availability/rules/": ["get", "post"],
+    "/api/v1/tutoring/availability/rules/{id}/": ["delete"],
+    "/api/v1/sessions/": ["get"],
+    "/api/v1/sessions/{id}/": ["get"],
+    "/api/v1/sessions/{id}/bookings/": ["post"],
+    "/api/v1/session-bookings/{id}/cancel/": ["post"],
 }
 
 

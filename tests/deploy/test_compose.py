@@ -241,7 +241,13 @@ def test_manage_py_commands_exist_with_their_options(services):
 
 def test_setup_service_prepares_everything_before_the_app_starts(services):
     steps = [subcommand for name, subcommand, _ in manage_py_commands(services) if name == "migrate"]
-    assert steps == ["migrate", "collectstatic", "import_communes", "sync_periodic_tasks"]
+    assert steps == [
+        "migrate",
+        "collectstatic",
+        "import_communes",
+        "import_school_holidays",
+        "sync_periodic_tasks",
+    ]
     assert services["migrate"]["restart"] == "no"
     for name in ("web", "worker", "beat"):
         depends_on = services[name]["depends_on"]

@@ -83,6 +83,7 @@ class BookingFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Booking
+        skip_postgeneration_save = True
 
     slot = factory.SubFactory(SlotFactory)
     pupil = factory.SubFactory(factories.UserFactory, pupil=True)
@@ -133,3 +134,70 @@ class SessionBookingFactory(factory.django.DjangoModelFactory):
     pupil = None
     places = 1
     status = "confirmed"
+
+
+# --- Discovery sessions (H4) ---------------------------------------------------------------------------------------
+
+
+class SessionRequestFactory(factory.django.DjangoModelFactory):
+    """A teacher's open request: Tuesdays and Thursdays 14:00–16:00 (Paris) in the weeks 2 and 3 from now."""
+
+    class Meta:
+        model = "scheduling.SessionRequest"
+
+    school_class = factory.SubFactory(factories.SchoolClassFactory)
+    association = factory.SubFactory(factories.AssociationFactory)
+    theme = "Les métiers de l'aéronautique"
+    sector = ""
+    weeks = factory.LazyFunction(
+        lambda: [
+            "{}-W{:02d}".format(*(timezone.localdate() + datetime.timedelta(weeks=n)).isocalendar()[:2])
+            for n in (2, 3)
+        ]
+    )
+    time_ranges = factory.LazyFunction(
+        lambda: [{"weekday": 1, "start": "14:00", "end": "16:00"}, {"weekday": 3, "start": "14:00", "end": "16:00"}]
+    )
+    time_zone = "Europe/Paris"
+    pupils_count = 24
+
+
+class SessionsWorldFactory:
+    """An association with a confirmed staff member, a host organisation with a confirmed professional, a school
+    with a teacher and her class of three pupils: the cast of a discovery session."""
+
+    def __init__(self):
+        self.staff_membership = factories.AssociationMembershipFactory()
+        self.association = self.staff_membership.association
+        self.staff = self.staff_membership.user
+        membership = factories.OrganisationMembershipFactory(professional=True)
+        self.organisation = membership.organisation
+        self.professional = membership.user
+        self.school = factories.SchoolFactory()
+        self.teacher = factories.SchoolStaffFactory(school=self.school).user
+        self.school_class = factories.SchoolClassFactory(school=self.school, teachers=[self.teacher])
+        self.pupils = [factories.EnrolmentFactory(school_class=self.school_class).pupil for _ in range(3)]
+
+    def session(self, **kwargs) -> DiscoverySession:
+        kwargs.setdefault("association", self.association)
+        kwargs.setdefault("host_organisation", self.organisation)
+        kwargs.setdefault("professionals", [self.professional])
+        return DiscoverySessionFactory(**kwargs)
+
+    def another_class(self, pupils: int = 2):
+        teacher = factories.SchoolStaffFactory(school=self.school).user
+        school_class = factories.SchoolClassFactory(school=self.school, teachers=[teacher])
+        for _ in range(pupils):
+            factories.EnrolmentFactory(school_class=school_class)
+        return teacher, school_class
+
+
+# --- Tutoring core (H1) ---------------------------------------------------------------------------------------
+
+
+class SeatedBookingFactory(BookingFactory):
+    """`BookingFactory` without factory-boy's extra save after the seat is taken (no deprecation warning)."""
+
+    class Meta:
+        model = Booking
+        skip_postgeneration_save = True

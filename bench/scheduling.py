@@ -1,0 +1,402 @@
+"""Scheduling: open tutoring slots for a pupil's search page, and bookings under 16 concurrent clients, on
+PostgreSQL.
+
+1,000 tutors (SCHEDULING_BENCH_TUTORS to change it) each get one to three weekly rules in their own time zone
+(mostly Paris, some overseas), group or one-to-one slots (half of them hold an attestation), caps, and exceptions
+(days off, extra windows) over a 4-week horizon; 400 pupils search and book.
+
+Figures:
+- open_slots_p50_ms / open_slots_p95_ms: `scheduling.selectors.open_slots` as the pupil's search page calls it
+  (the pupil as viewer, a topic, a day of the next four weeks in her zone);
+- first_page_p50_ms / first_page_p95_ms: the page without a day (the first 50 slots of a topic);
+- bookings_per_s_c16: successful `booking_create` calls per second with 16 threads, each with its own connection,
+  aiming at the same popular slots (refusals — full, already busy — are counted in booking_attempts_per_s_c16);
+- double_bookings: overlapping open slots of a tutor + overlapping live bookings of a pupil + slots whose seats
+  taken differ from their bookings (must be 0).
+
+PostgreSQL only. Under `make bench` with DATABASE_URL pointing to PostgreSQL, it runs in the harness's throw-away
+database. Otherwise it runs itself in a child process against
+postgres://postgres@127.0.0.1:5432/passerelle_bench_sched (SCHEDULING_BENCH_DATABASE_URL to change it), creating and
+migrating that database when needed; its rows are generated afresh on each run.
+
+Run alone: `python -m bench scheduling`; smaller: `SCHEDULING_BENCH_TUTORS=100 python -m bench scheduling`.
+"""
+
+import datetime
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+TUTORS = int(os.environ.get("SCHEDULING_BENCH_TUTORS", "1000"))
+PUPILS = 400
+SEARCHES = 200
+CONCURRENCY = 16
+BOOKING_ATTEMPTS = 960  # in all, shared by the clients
+SEED = 20261128
+PREFIX = "bench-sched-"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_bench_sched"
+ROOT = Path(__file__).resolve().parent.parent
+ZONES = ["Europe/Paris"] * 8 + ["Indian/Reunion", "America/Martinique"]
+TOPICS = ["homework", "discover_job", "cv", "cover_letter", "interview", "orientation"]
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA"]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def progress(message: str) -> None:
+    print(f"  scheduling: {message}", file=sys.stderr, flush=True)
+
+
+def clear() -> None:
+    from django.contrib.auth import get_user_model
+
+    from scheduling.models import Booking, Slot
+
+    User = get_user_model()
+    bench_users = User.objects.filter(username__startswith=PREFIX)
+    Booking.objects.filter(pupil__in=bench_users).delete()
+    Slot.objects.filter(tutor__in=bench_users).delete()
+    bench_users.delete()
+
+
+def generate(tutors: int = TUTORS) -> dict:
+    """Tutors with settings, rules, exceptions and attestations; pupils. Returns the pupils' ids."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from backend.accounts.enums import ConsentStatus
+    from backend.accounts.models import PupilProfile, TutorProfile
+    from scheduling.models import (
+        AvailabilityException,
+        AvailabilityRule,
+        AvailabilitySettings,
+        HonourabilityAttestation,
+    )
+
+    User = get_user_model()
+    random.seed(SEED)
+    started = time.monotonic()
+    clear()
+    today = timezone.localdate()
+    tutor_users = User.objects.bulk_create(
+        User(
+            username=f"{PREFIX}tutor-{n}@example.org",
+            email=f"{PREFIX}tutor-{n}@example.org",
+            first_name=random.choice(["Anne", "Marc", "Nadia", "Paul", "Inès", "Hugo", "Léa", "Omar"]),
+            last_name=f"Tuteur{n}",
+            time_zone=random.choice(ZONES),
+            password="!",  # noqa: S106 - an unusable password
+        )
+        for n in range(tutors)
+    )
+    TutorProfile.objects.bulk_create(TutorProfile(user=user) for user in tutor_users)
+    AvailabilitySettings.objects.bulk_create(
+        AvailabilitySettings(
+            user=user,
+            time_zone=user.time_zone,
+            min_notice_hours=random.choice([0, 12, 24, 48]),
+            horizon_days=28,
+            max_per_day=random.choice([None, None, 2, 3]),
+            max_per_week=random.choice([None, None, 5, 8]),
+        )
+        for user in tutor_users
+    )
+    attested = [user for user in tutor_users if random.random() < 0.5]
+    HonourabilityAttestation.objects.bulk_create(
+        HonourabilityAttestation(
+            user=user, issued_on=today - datetime.timedelta(days=100), expires_on=today + datetime.timedelta(days=900)
+        )
+        for user in attested
+    )
+    attested_ids = {user.pk for user in attested}
+    rules, exceptions = [], []
+    for user in tutor_users:
+        count = random.randint(1, 3)
+        hours = random.sample(range(9, 19), k=count)
+        days = random.sample(WEEKDAYS, k=count)  # one rule a weekday: rules never overlap
+        for hour, day in zip(hours, days, strict=True):
+            one_to_one = user.pk in attested_ids and random.random() < 0.5
+            rules.append(
+                AvailabilityRule(
+                    owner=user,
+                    rrule=f"FREQ=WEEKLY;BYDAY={day}",
+                    starts_on=today - datetime.timedelta(days=7),
+                    ends_on=random.choice([None, None, today + datetime.timedelta(days=60)]),
+                    start_time=datetime.time(hour),
+                    end_time=datetime.time(hour + random.choice([1, 2])),
+                    time_zone=user.time_zone,
+                    slot_minutes=random.choice([30, 45, 60]),
+                    buffer_minutes=random.choice([0, 0, 15]),
+                    topics=random.sample(TOPICS, k=random.randint(1, 3)),
+                    format="one_to_one" if one_to_one else "group",
+                    group_size=1 if one_to_one else random.randint(2, 5),
+                )
+            )
+        for _ in range(2):
+            day = today + datetime.timedelta(days=random.randint(1, 28))
+            if random.random() < 0.6:
+                exceptions.append(
+                    AvailabilityException(owner=user, kind="unavailable", date=day, time_zone=user.time_zone)
+                )
+            else:
+                exceptions.append(
+                    AvailabilityException(
+                        owner=user,
+                        kind="extra",
+                        date=day,
+                        start_time=datetime.time(21),
+                        end_time=datetime.time(22),
+                        time_zone=user.time_zone,
+                        slot_minutes=60,
+                        topics=random.sample(TOPICS, k=2),
+                        format="group",
+                        group_size=3,
+                    )
+                )
+    AvailabilityRule.objects.bulk_create(rules, batch_size=2000)
+    AvailabilityException.objects.bulk_create(exceptions, batch_size=2000)
+    pupils = User.objects.bulk_create(
+        User(
+            username=f"{PREFIX}pupil-{n}",
+            first_name=random.choice(["Yasmine", "Lucas", "Aïcha", "Noah", "Jade", "Adam"]),
+            last_name=f"Élève{n}",
+            time_zone=random.choice(ZONES),
+            password="!",  # noqa: S106 - an unusable password
+        )
+        for n in range(PUPILS)
+    )
+    PupilProfile.objects.bulk_create(
+        PupilProfile(user=user, birth_date=datetime.date(2012, 5, 1), consent_status=ConsentStatus.NOT_REQUIRED)
+        for user in pupils
+    )
+    return {
+        "pupil_ids": [user.pk for user in pupils],
+        "rules": len(rules),
+        "exceptions": len(exceptions),
+        "generate_seconds": round(time.monotonic() - started, 2),
+    }
+
+
+def measure_searches(pupil_ids: list[int]) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from scheduling import selectors
+
+    User = get_user_model()
+    random.seed(SEED + 1)
+    pupils = {user.pk: user for user in User.objects.filter(pk__in=pupil_ids)}
+    today = timezone.localdate()
+    selectors.open_slots(topic="cv", day=today + datetime.timedelta(days=3))  # warm-up
+    day_times, page_times, counts = [], [], []
+    for _ in range(SEARCHES):
+        pupil = pupils[random.choice(pupil_ids)]
+        topic = random.choice(TOPICS)
+        day = today + datetime.timedelta(days=random.randint(1, 28))
+        started = time.perf_counter()
+        found = selectors.open_slots(viewer=pupil, topic=topic, day=day)
+        day_times.append((time.perf_counter() - started) * 1000)
+        counts.append(len(found))
+    for _ in range(SEARCHES // 4):
+        pupil = pupils[random.choice(pupil_ids)]
+        started = time.perf_counter()
+        selectors.open_slots(viewer=pupil, topic=random.choice(TOPICS), limit=50)
+        page_times.append((time.perf_counter() - started) * 1000)
+    started = time.perf_counter()
+    every = selectors.open_slots()
+    full_ms = (time.perf_counter() - started) * 1000
+    return {
+        "open_slots_p50_ms": round(statistics.median(day_times), 2),
+        "open_slots_p95_ms": round(percentile(day_times, 0.95), 2),
+        "open_slots_mean_results": round(statistics.mean(counts), 1),
+        "first_page_p50_ms": round(statistics.median(page_times), 2),
+        "first_page_p95_ms": round(percentile(page_times, 0.95), 2),
+        "all_open_slots_ms": round(full_ms, 1),
+        "all_open_slots": len(every),
+    }
+
+
+def measure_bookings(pupil_ids: list[int]) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.db import connections
+
+    from scheduling import selectors, services
+
+    User = get_user_model()
+    random.seed(SEED + 2)
+    # The popular slots: the first few hundred of the next days, so that clients collide on seats and times.
+    targets = selectors.open_slots(limit=300)
+    pupils = list(User.objects.filter(pk__in=pupil_ids).select_related("pupil_profile"))
+    plans = [
+        [(random.choice(pupils), random.choice(targets)) for _ in range(BOOKING_ATTEMPTS // CONCURRENCY)]
+        for _ in range(CONCURRENCY)
+    ]
+    outcomes = {"booked": 0, "refused": 0, "error": 0}
+    lock = threading.Lock()
+    barrier = threading.Barrier(CONCURRENCY)
+
+    def client(plan):
+        mine = {"booked": 0, "refused": 0, "error": 0}
+        try:
+            barrier.wait(timeout=60)
+            for pupil, slot in plan:
+                try:
+                    services.booking_create(
+                        pupil=pupil, tutor=slot.tutor, starts_at=slot.starts_at, topic=slot.topics[0]
+                    )
+                    mine["booked"] += 1
+                except ValidationError:
+                    mine["refused"] += 1
+                except Exception as error:  # counted, and shown once
+                    mine["error"] += 1
+                    if mine["error"] == 1:
+                        progress(f"booking error: {error!r}")
+                finally:
+                    # Back to the pool after each booking, as a request would: 16 clients share its connections.
+                    connections.close_all()
+        finally:
+            connections.close_all()
+        with lock:
+            for key, value in mine.items():
+                outcomes[key] += value
+
+    threads = [threading.Thread(target=client, args=(plan,)) for plan in plans]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    attempts = sum(outcomes.values())
+    return {
+        "bookings_per_s_c16": round(outcomes["booked"] / elapsed, 1),
+        "booking_attempts_per_s_c16": round(attempts / elapsed, 1),
+        "bookings_made": outcomes["booked"],
+        "bookings_refused": outcomes["refused"],
+        "booking_errors": outcomes["error"],
+    }
+
+
+def double_bookings() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT
+              (SELECT count(*) FROM scheduling_slot a JOIN scheduling_slot b
+                 ON a.tutor_id = b.tutor_id AND a.id < b.id AND a.status = 'open' AND b.status = 'open'
+                AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
+            + (SELECT count(*) FROM scheduling_booking a JOIN scheduling_booking b
+                 ON a.pupil_id = b.pupil_id AND a.id < b.id AND a.status = 'booked' AND b.status = 'booked'
+                AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
+            + (SELECT count(*) FROM scheduling_slot s
+                WHERE s.seats_taken > s.seats
+                   OR s.seats_taken <> (SELECT count(*) FROM scheduling_booking k
+                                         WHERE k.slot_id = s.id AND k.status = 'booked'))
+            """
+        )
+        return int(cursor.fetchone()[0])
+
+
+def measure() -> dict:
+    progress(f"generating {TUTORS} tutors…")
+    generated = generate(TUTORS)
+    pupil_ids = generated.pop("pupil_ids")
+    progress("searching…")
+    figures = {"tutors": TUTORS, **generated, **measure_searches(pupil_ids)}
+    progress("booking with 16 clients…")
+    figures.update(measure_bookings(pupil_ids))
+    figures["double_bookings"] = double_bookings()
+    return figures
+
+
+def _database_url_of(settings_dict: dict) -> str:
+    user = quote(settings_dict.get("USER") or "")
+    password = quote(settings_dict.get("PASSWORD") or "")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+
+
+def run() -> dict:
+    """Called by `python -m bench`: in the harness's database if it is PostgreSQL, else in a child process."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return measure()
+    database_url = os.environ.get("SCHEDULING_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "figures.json"
+        env = {**os.environ, "DATABASE_URL": database_url}
+        completed = subprocess.run(  # noqa: S603 - our interpreter, this module
+            [sys.executable, "-m", "bench.scheduling", str(output)], cwd=ROOT, env=env, check=False, timeout=3600
+        )
+        if completed.returncode != 0 or not output.exists():
+            return {"skipped": f"PostgreSQL benchmark failed or unavailable at {database_url} (see above)"}
+        return json.loads(output.read_text())
+
+
+def _prepare_database(database_url: str) -> None:
+    """Create the database if missing (connecting to the server's "postgres" database), then migrate."""
+    import environ
+    import psycopg
+
+    config = environ.Env.db_url_config(database_url)
+    with psycopg.connect(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        autocommit=True,
+    ) as admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone() is None:
+            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def main(argv: list[str]) -> int:
+    sys.path.insert(0, str(ROOT))
+    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        print("The scheduling benchmark needs PostgreSQL (DATABASE_URL=postgres://…).", file=sys.stderr)
+        return 2
+    try:
+        _prepare_database(database_url)
+    except Exception as error:  # no server: say so, and let the other benchmarks run
+        print(f"PostgreSQL unavailable at {database_url}: {error}", file=sys.stderr)
+        return 2
+    figures = measure()
+    text = json.dumps(figures, indent=2, ensure_ascii=False)
+    if argv:
+        Path(argv[0]).write_text(text)
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
