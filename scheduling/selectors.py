@@ -145,30 +145,40 @@ def _viewer_zone(viewer):
 
 
 def _load(tutor_ids, *, start, end, now) -> list[_TutorData]:
-    """Everything needed to compute the tutors' open slots between start and end, in a fixed number of queries."""
-    if not tutor_ids:
+    """Everything needed to compute the tutors' open slots between start and end, in a fixed number of queries.
+
+    `tutor_ids` is a list or a subquery of user ids; each query below repeats the subquery rather than sending
+    hundreds of ids as parameters."""
+    tutors = {
+        user.pk: user
+        for user in User.objects.filter(pk__in=tutor_ids, is_active=True).only(
+            "id", "first_name", "last_name", "time_zone", "is_active"
+        )
+    }
+    if not tutors:
         return []
-    tutors = {user.pk: user for user in User.objects.filter(pk__in=tutor_ids, is_active=True)}
-    settings_of = {item.user_id: item for item in AvailabilitySettings.objects.filter(user_id__in=tutors)}
+    tutor_ids = User.objects.filter(pk__in=tutor_ids, is_active=True).values("pk") if len(tutors) > 50 else tutors
+    settings_of = {item.user_id: item for item in AvailabilitySettings.objects.filter(user_id__in=tutor_ids)}
     data = {}
     for pk, tutor in tutors.items():
         settings = settings_of.get(pk) or AvailabilitySettings(user=tutor, time_zone=tutor.time_zone or "Europe/Paris")
         data[pk] = _TutorData(tutor=tutor, settings=settings)
     first_day = start.date() - datetime.timedelta(days=2)
     last_day = end.date() + datetime.timedelta(days=2)
-    for rule in _rules_in_range(start, end).filter(owner_id__in=tutors):
+    # Every rule of these tutors, whatever its topic: the expansion needs them all to keep their slots apart.
+    for rule in _rules_in_range(start, end).filter(owner_id__in=tutor_ids):
         data[rule.owner_id].rules.append(rule)
     for exception in AvailabilityException.objects.filter(
-        owner_id__in=tutors, purpose=RulePurpose.TUTORING, date__gte=first_day, date__lte=last_day
+        owner_id__in=tutor_ids, purpose=RulePurpose.TUTORING, date__gte=first_day, date__lte=last_day
     ):
         data[exception.owner_id].exceptions.append(exception)
     for attestation in HonourabilityAttestation.objects.filter(
-        user_id__in=tutors, expires_on__gte=first_day, issued_on__lte=last_day
+        user_id__in=tutor_ids, expires_on__gte=first_day, issued_on__lte=last_day
     ).only("user_id", "issued_on", "expires_on"):
         data[attestation.user_id].attestations.append((attestation.issued_on, attestation.expires_on))
     # Tutors with caps: a week on each side, the caps per week count the appointments of whole local weeks.
     capped = [pk for pk, item in data.items() if item.settings.max_per_day or item.settings.max_per_week]
-    nearby = Q(tutor_id__in=tutors, starts_at__gte=start - ONE_DAY, starts_at__lt=end + ONE_DAY)
+    nearby = Q(tutor_id__in=tutor_ids, starts_at__gte=start - ONE_DAY, starts_at__lt=end + ONE_DAY)
     around = Q(
         tutor_id__in=capped,
         starts_at__gte=start - 8 * ONE_DAY,
@@ -194,14 +204,21 @@ def _load(tutor_ids, *, start, end, now) -> list[_TutorData]:
     return [data[pk] for pk in sorted(data, key=lambda pk: pk)]
 
 
-def _rules_in_range(start, end):
-    """Tutoring rules that may open a slot between start and end. For a range of a few days, only those whose
-    RRULE names one of its weekdays (or none: daily) — a prefilter, the expansion decides."""
+def _topic_q(topic) -> Q:
+    """Rules or windows offering this topic: its JSON string inside the list (a text match that PostgreSQL and SQLite
+    both run; no topic name contains another's quoted name)."""
+    return Q(topics__icontains=f'"{topic}"') if topic else Q()
+
+
+def _rules_in_range(start, end, *, topic=None):
+    """Tutoring rules that may open a slot between start and end (offering `topic` when given). For a range of a
+    few days, only those whose RRULE names one of its weekdays (or none: daily) — a prefilter, the expansion
+    decides."""
     first_day = start.date() - ONE_DAY  # local dates differ from UTC ones by less than a day
     last_day = end.date() + ONE_DAY
-    rules = AvailabilityRule.objects.filter(purpose=RulePurpose.TUTORING, starts_on__lte=last_day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=first_day)
-    )
+    rules = AvailabilityRule.objects.filter(
+        _topic_q(topic), purpose=RulePurpose.TUTORING, starts_on__lte=last_day
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first_day))
     if (last_day - first_day).days < 6:
         days = {WEEKDAY_CODES[(first_day + ONE_DAY * n).weekday()] for n in range((last_day - first_day).days + 1)}
         named = Q(rrule__contains="BYDAY=")
@@ -211,16 +228,23 @@ def _rules_in_range(start, end):
     return rules
 
 
-def _tutor_ids(*, tutor, start, end) -> list[int]:
+def _tutor_ids(*, tutor, start, end, topic=None):
+    """The tutors who may have a slot between start and end: a list, or a subquery for the search of every tutor."""
     if tutor is not None:
         return [tutor.pk]
     first_day = start.date() - datetime.timedelta(days=2)
     last_day = end.date() + datetime.timedelta(days=2)
-    by_rule = _rules_in_range(start, end)
+    by_rule = _rules_in_range(start, end, topic=topic)
     by_extra = AvailabilityException.objects.filter(
-        purpose=RulePurpose.TUTORING, kind=ExceptionKind.EXTRA, date__gte=first_day, date__lte=last_day
+        _topic_q(topic),
+        purpose=RulePurpose.TUTORING,
+        kind=ExceptionKind.EXTRA,
+        date__gte=first_day,
+        date__lte=last_day,
     )
-    return sorted(set(by_rule.values_list("owner_id", flat=True)) | set(by_extra.values_list("owner_id", flat=True)))
+    return User.objects.filter(Q(pk__in=by_rule.values("owner_id")) | Q(pk__in=by_extra.values("owner_id"))).values(
+        "pk"
+    )
 
 
 class _Counter:
@@ -366,7 +390,7 @@ def open_slots(*, viewer=None, topic=None, day=None, tutor=None, now=None, limit
         start, end = max(start, day_start), min(end, day_end.astimezone(UTC))
         if start >= end:
             return []
-    items = _load(_tutor_ids(tutor=tutor, start=start, end=end), start=start, end=end, now=now)
+    items = _load(_tutor_ids(tutor=tutor, start=start, end=end, topic=topic), start=start, end=end, now=now)
     if items:
         end = min(end, max(_bookable_range(item, now)[1] for item in items))
     return _compute(
