@@ -21,19 +21,19 @@ Run alone: `python -m bench catalogue`.
 
 import http.client
 import itertools
-import json
 import os
 import random
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode
+
+from bench import _postgres as postgres
 
 OFFERS = 100_000
 ORGANISATIONS = 2_000
@@ -471,79 +471,15 @@ def measure(database_url: str) -> dict:
 # --- Entry points ------------------------------------------------------------------------------------------------
 
 
-def _database_url_of(settings_dict: dict) -> str:
-    user = quote(settings_dict.get("USER") or "")
-    password = quote(settings_dict.get("PASSWORD") or "")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
-
-
 def run() -> dict:
-    """Called by `python -m bench`: in the harness's database if it is PostgreSQL, else in a child process."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        return measure(_database_url_of(connection.settings_dict))
-    database_url = os.environ.get("CATALOGUE_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    with tempfile.TemporaryDirectory() as folder:
-        output = Path(folder) / "figures.json"
-        env = {**os.environ, "DATABASE_URL": database_url}
-        completed = subprocess.run(  # noqa: S603 - our interpreter, this module
-            [sys.executable, "-m", "bench.catalogue", str(output)], cwd=ROOT, env=env, check=False, timeout=3600
-        )
-        if completed.returncode != 0 or not output.exists():
-            return {"skipped": f"PostgreSQL benchmark failed or unavailable at {database_url} (see above)"}
-        return json.loads(output.read_text())
-
-
-def _prepare_database(database_url: str) -> None:
-    """Create the database if missing (connecting to the server's "postgres" database), then migrate."""
-    import environ
-    import psycopg
-
-    config = environ.Env.db_url_config(database_url)
-    with psycopg.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-        autocommit=True,
-    ) as admin:
-        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone() is None:
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    """Called by `python -m bench`."""
+    return postgres.run(
+        "bench.catalogue", measure, url_variable="CATALOGUE_BENCH_DATABASE_URL", default_url=DEFAULT_DATABASE_URL
+    )
 
 
 def main(argv: list[str]) -> int:
-    sys.path.insert(0, str(ROOT))
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        print("The catalogue benchmark needs PostgreSQL (DATABASE_URL=postgres://…).", file=sys.stderr)
-        return 2
-    try:
-        _prepare_database(database_url)
-    except Exception as error:  # no server: say so, and let the other benchmarks run
-        print(f"PostgreSQL unavailable at {database_url}: {error}", file=sys.stderr)
-        return 2
-    figures = measure(database_url)
-    text = json.dumps(figures, indent=2, ensure_ascii=False)
-    if argv:
-        Path(argv[0]).write_text(text)
-    else:
-        print(text)
-    return 0
+    return postgres.main(argv, measure, name="catalogue", default_url=DEFAULT_DATABASE_URL)
 
 
 if __name__ == "__main__":

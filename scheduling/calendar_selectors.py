@@ -25,6 +25,7 @@ from backend.accounts.models import User
 from backend.organisations.enums import AssociationRole
 from backend.organisations.models import Association
 from backend.schools.models import Enrolment, SchoolClass
+from backend.schools.selectors import class_teachers, pupil_teachers
 from scheduling.enums import BookingStatus, SessionBookingStatus, SessionStatus, SlotFormat, Topic
 from scheduling.ics import CalendarEvent, event_uid
 from scheduling.models import AvailabilitySettings, Booking, CalendarFeed, DiscoverySession, SessionBooking
@@ -58,32 +59,6 @@ def live_feed(user) -> CalendarFeed | None:
 
 
 # People -----------------------------------------------------------------------------------------------------------
-
-
-def class_teachers(school_class: SchoolClass | None) -> list[User]:
-    """The class's teachers who are confirmed staff of its school."""
-    if school_class is None:
-        return []
-    return list(
-        school_class.teachers.filter(
-            school_memberships__school_id=school_class.school_id,
-            school_memberships__status=MembershipStatus.CONFIRMED,
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
-def pupil_class(pupil: User) -> SchoolClass | None:
-    enrolment = (
-        Enrolment.objects.filter(pupil=pupil, left_at__isnull=True).select_related("school_class__school").first()
-    )
-    return enrolment.school_class if enrolment else None
-
-
-def pupil_teachers(pupil: User) -> list[User]:
-    """The teachers of the pupil's current class: they are told what concerns her."""
-    return class_teachers(pupil_class(pupil))
 
 
 def association_staff(association_ids) -> list[User]:

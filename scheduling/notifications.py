@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.schools.selectors import pupil_current_class, pupil_teachers
 from scheduling import calendar_selectors as people
 from scheduling import ics
 from scheduling.enums import SessionBookingStatus, SessionStatus
@@ -110,7 +111,7 @@ def tutoring_recipients(booking) -> list[tuple[object, str]]:
     recipients = [(tutor, "tutor")]
     if pupil.email:
         recipients.append((pupil, "pupil"))
-    recipients += [(teacher, "teacher") for teacher in people.pupil_teachers(pupil)]
+    recipients += [(teacher, "teacher") for teacher in pupil_teachers(pupil)]
     recipients += [(staff, "staff") for staff in people.tutor_association_staff(tutor)]
     seen, unique = set(), []
     for person, role in recipients:
@@ -121,7 +122,7 @@ def tutoring_recipients(booking) -> list[tuple[object, str]]:
 
 
 def _tutoring_context(booking, *, role: str) -> dict:
-    school_class = people.pupil_class(booking.pupil) if role in ("teacher", "staff") else None
+    school_class = pupil_current_class(booking.pupil) if role in ("teacher", "staff") else None
     return {
         "booking": booking,
         "role": role,

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from backend.accounts.enums import MembershipStatus
 from backend.organisations.enums import AssociationRole
+from backend.schools.selectors import pupil_teachers
 from scheduling import holidays
 from scheduling.availability import Window, expand
 from scheduling.enums import BookingStatus, ExceptionKind, RulePurpose, SlotFormat, SlotStatus
@@ -496,15 +497,6 @@ def tutoring_bookings_of_pupils(pupil_ids, *, start, end):
         .filter(pupil_id__in=list(pupil_ids), starts_at__gte=start, starts_at__lt=end)
         .order_by("starts_at", "pk")
     )
-
-
-def pupil_teachers(pupil):
-    """The active teachers of the pupil's current class(es)."""
-    return User.objects.filter(
-        is_active=True,
-        taught_classes__enrolments__pupil=pupil,
-        taught_classes__enrolments__left_at__isnull=True,
-    ).distinct()
 
 
 def tutor_associations(tutor) -> list[int]:

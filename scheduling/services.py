@@ -304,7 +304,7 @@ def _check_pupil(pupil) -> None:
         raise ValidationError(_("Seuls les élèves réservent un créneau de tutorat."))
     if pupil.pupil_profile.consent_status == ConsentStatus.PENDING:
         raise ValidationError(
-            _("L'accord de votre représentant légal est attendu avant de pouvoir réserver un créneau de tutorat.")
+            _("L'accord de ton représentant légal est attendu avant de pouvoir réserver un créneau de tutorat.")
         )
 
 
@@ -319,7 +319,7 @@ def _book(*, pupil, tutor, starts_at, topic, message, now, rescheduled_from=None
     if Booking.objects.filter(
         pupil=pupil, status=BookingStatus.BOOKED, starts_at__lt=found.ends_at, ends_at__gt=found.starts_at
     ).exists():
-        raise ValidationError(_("Vous avez déjà un rendez-vous à cette heure-là."))
+        raise ValidationError(_("Tu as déjà un rendez-vous à cette heure-là."))
     slot = Slot.objects.select_for_update().filter(tutor=tutor, starts_at=starts_at, status=SlotStatus.OPEN).first()
     if slot is None:
         try:
@@ -353,7 +353,7 @@ def _book(*, pupil, tutor, starts_at, topic, message, now, rescheduled_from=None
             )
     except IntegrityError as error:
         raise ValidationError(
-            _("Vous avez déjà un rendez-vous à cette heure-là, ou ce créneau vient d'être pris.")
+            _("Tu as déjà un rendez-vous à cette heure-là, ou ce créneau vient d'être pris.")
         ) from error
     booking.slot.refresh_from_db()
     return booking

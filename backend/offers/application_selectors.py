@@ -10,13 +10,17 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from backend.accounts.enums import MembershipStatus
 from backend.accounts.models import User
 from backend.offers.enums import ApplicationStatus, Track
 from backend.offers.models import Application, Offer, OfferWeek
 from backend.schools.enums import LYCEE_PRO_LEVELS, Level
 from backend.schools.models import Enrolment, SchoolClass
-from backend.schools.selectors import current_enrolment
+from backend.schools.selectors import (  # noqa: F401 - the offers app reads them from here too
+    class_teachers,
+    current_enrolment,
+    pupil_current_class,
+    pupil_teachers,
+)
 
 # Days an employer has to answer, days after which she is reminded, days a pupil has to confirm an acceptance.
 ANSWER_DAYS = 15
@@ -177,27 +181,3 @@ def pupils_without_application(school_class: SchoolClass) -> list[User]:
         .exclude(applications__isnull=False)
         .order_by("last_name", "first_name")
     )
-
-
-def pupil_current_class(pupil: User) -> SchoolClass | None:
-    enrolment = current_enrolment(pupil)
-    return enrolment.school_class if enrolment else None
-
-
-def class_teachers(school_class: SchoolClass | None) -> list[User]:
-    """The class's teachers who are confirmed staff of its school."""
-    if school_class is None:
-        return []
-    return list(
-        school_class.teachers.filter(
-            school_memberships__school_id=school_class.school_id,
-            school_memberships__status=MembershipStatus.CONFIRMED,
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
-def pupil_teachers(pupil: User) -> list[User]:
-    """The teachers to tell about a pupil's application: those of her current class."""
-    return class_teachers(pupil_current_class(pupil))

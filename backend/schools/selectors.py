@@ -27,6 +27,30 @@ def current_enrolment(pupil) -> Enrolment | None:
     )
 
 
+def pupil_current_class(pupil) -> SchoolClass | None:
+    enrolment = current_enrolment(pupil)
+    return enrolment.school_class if enrolment else None
+
+
+def class_teachers(school_class: SchoolClass | None) -> list:
+    """The class's teachers who are confirmed staff of its school."""
+    if school_class is None:
+        return []
+    return list(
+        school_class.teachers.filter(
+            school_memberships__school_id=school_class.school_id,
+            school_memberships__status=MembershipStatus.CONFIRMED,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def pupil_teachers(pupil) -> list:
+    """The adults told about what concerns a pupil (who has no e-mail): the teachers of her current class."""
+    return class_teachers(pupil_current_class(pupil))
+
+
 def classes_with_counts(queryset):
     return queryset.annotate(
         pupil_count=Count("enrolments", filter=Q(enrolments__left_at__isnull=True), distinct=True),

@@ -305,8 +305,10 @@ def test_bookings_lists_and_supervisors(tutor, pupil):
         selectors.tutoring_bookings_of_pupils([pupil.pk], start=NOW, end=WEDNESDAY_2PM + datetime.timedelta(minutes=1))
     ) == [booking]
 
-    teacher = factories.UserFactory()
-    pupil.enrolments.get().school_class.teachers.add(teacher)
+    school_class = pupil.enrolments.get().school_class
+    teacher = factories.SchoolStaffFactory(school=school_class.school).user
+    unconfirmed = factories.SchoolStaffFactory(school=school_class.school, pending=True).user
+    school_class.teachers.add(teacher, unconfirmed)  # only confirmed staff of the school watch over her
     association = factories.AssociationFactory()
     factories.AssociationMembershipFactory(user=tutor, association=association, role="tutor")
     staff = factories.AssociationMembershipFactory(association=association).user
