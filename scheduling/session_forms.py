@@ -17,6 +17,7 @@ from backend.organisations.models import Association
 from backend.ui.forms import DsfrForm
 from scheduling import session_selectors
 from scheduling.enums import CapacityUnit, SessionMode, VideoProvider
+from scheduling.forms import DateInput, TimeInput
 from scheduling.session_services import local_to_utc
 
 DURATIONS = [(30, _("30 minutes")), (45, _("45 minutes")), (60, _("1 heure")), (90, _("1 h 30")), (120, _("2 heures"))]
@@ -33,20 +34,6 @@ WEEKDAY_NAMES = dict(WEEKDAY_CHOICES[1:]) | {6: _("Dimanche")}
 RANGE_ROWS = 3
 REQUEST_WEEKS_AHEAD = 16
 MAX_PROPOSED_STARTS = 60
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%H:%M")
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
