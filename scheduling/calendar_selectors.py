@@ -122,14 +122,19 @@ def unique_people(people) -> list[User]:
 # Events -----------------------------------------------------------------------------------------------------------
 
 
-def page_url(names: tuple[str, ...], *args) -> str:
-    """The absolute URL of the first page that exists among `names`."""
+def page_path(names: tuple[str, ...], *args) -> str:
+    """The path of the first page that exists among `names` (for the site's own pages)."""
     for name in names:
         try:
-            return settings.SITE_URL + reverse(name, args=args or None)
+            return reverse(name, args=args or None)
         except NoReverseMatch:
             continue
-    return settings.SITE_URL + reverse("scheduling:calendar")
+    return reverse("scheduling:calendar")
+
+
+def page_url(names: tuple[str, ...], *args) -> str:
+    """The absolute URL of that page (for calendars and e-mails, read outside the site)."""
+    return settings.SITE_URL + page_path(names, *args)
 
 
 def topic_label(value: str) -> str:
@@ -166,6 +171,7 @@ def booking_event(booking: Booking, *, viewer: User) -> CalendarEvent:
         summary=summary,
         description="\n".join(str(line) for line in lines),
         url=page_url(TUTORING_PAGES, booking.pk),
+        path=page_path(TUTORING_PAGES, booking.pk),
         location=str(_("En ligne, sur Passerelle")),
         cancelled=cancelled,
         updated_at=booking.updated_at,
@@ -225,6 +231,7 @@ def session_event(session: DiscoverySession, *, session_booking: SessionBooking 
         summary=summary,
         description="\n".join(lines),
         url=page_url(SESSION_PAGES, session.pk),
+        path=page_path(SESSION_PAGES, session.pk),
         # The video link only for those taking part, once it is confirmed.
         location=session.video_url if live else str(_("En ligne (le lien est donné une fois la séquence confirmée)")),
         cancelled=cancelled,

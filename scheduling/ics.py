@@ -32,7 +32,8 @@ class CalendarEvent:
     ends_at: datetime.datetime
     summary: str
     description: str = ""
-    url: str = ""
+    url: str = ""  # absolute, for calendars and e-mails
+    path: str = ""  # the same page for the site's own links
     location: str = ""
     cancelled: bool = False
     tentative: bool = False
