@@ -81,7 +81,7 @@ def test_planner_week_and_list(client, cast):
     week = "{}-W{:02d}".format(*monday.isocalendar()[:2])
     page = client.get(reverse("scheduling:session_planner"), {"semaine": week}).content.decode()
     assert session.title in page
-    assert '<ol class="sched-week">' in page
+    assert '<ol class="fr-raw-list sched-week">' in page
     page = client.get(reverse("scheduling:session_planner"), {"vue": "liste"}).content.decode()
     assert session.title in page
     assert "<caption>" in page

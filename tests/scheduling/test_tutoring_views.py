@@ -323,7 +323,7 @@ def test_a_pupil_whose_consent_is_pending_sees_why_she_cannot_book(client, cast)
     slot = later_slot(cast["tutor"])
     response = client.post(reverse("scheduling:book", args=[slot.key]), {"topic": "homework"})
     assert response.status_code == 200
-    assert "L'accord de votre représentant légal est attendu" in text(response)
+    assert "L'accord de ton représentant légal est attendu" in text(response)
     assert not Booking.objects.filter(pupil=pupil).exists()
 
 
