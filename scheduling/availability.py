@@ -159,9 +159,11 @@ def expand(
 
 
 def merge(intervals: Iterable[tuple]) -> list[tuple[datetime.datetime, datetime.datetime]]:
-    """Sorted intervals, touching or overlapping ones merged into one."""
+    """Sorted intervals, touching or overlapping ones merged into one, empty ones dropped."""
     merged: list[list] = []
     for starts, ends in sorted(intervals):
+        if ends <= starts:
+            continue
         if merged and starts <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], ends)
         else:

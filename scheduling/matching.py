@@ -4,7 +4,8 @@ free, in the weeks the teacher asked for.
 - The adults say when they are free for sessions with availability rules and exceptions of purpose "sessions"
   (`scheduling.availability.free_intervals` expands them in each person's zone).
 - The class gives usable time ranges ("Tuesdays 14:00–16:00") in the teacher's zone, for ISO weeks.
-- Sessions they already take part in (not cancelled) are taken out.
+- Sessions they already take part in (not cancelled) are taken out, and so are the class's public and school
+  holidays (the zone of its school's académie).
 
 Everything is computed on UTC intervals `(start, end)`, half-open.
 """
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from backend.offers.rules import parse_iso_week
-from scheduling import availability, session_selectors
+from scheduling import availability, holidays, session_selectors
+from scheduling.availability import merge, subtract
 from scheduling.enums import RulePurpose
 from scheduling.models import AvailabilityException, AvailabilityRule
 
@@ -46,19 +48,6 @@ class CommonTime:
 # --- Interval arithmetic (pure) ----------------------------------------------------------------------------------
 
 
-def merge(intervals: Iterable[Interval]) -> list[Interval]:
-    """Sorted, with overlapping or touching intervals joined."""
-    merged: list[list] = []
-    for start, end in sorted(intervals):
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(start, end) for start, end in merged]
-
-
 def intersect(first: Sequence[Interval], second: Sequence[Interval]) -> list[Interval]:
     """Where both lists (each merged) cover time."""
     result, i, j = [], 0, 0
@@ -71,23 +60,6 @@ def intersect(first: Sequence[Interval], second: Sequence[Interval]) -> list[Int
             i += 1
         else:
             j += 1
-    return result
-
-
-def subtract(intervals: Sequence[Interval], removed: Iterable[Interval]) -> list[Interval]:
-    """`intervals` (merged) without any moment of `removed`."""
-    result = list(intervals)
-    for cut_start, cut_end in merge(removed):
-        kept = []
-        for start, end in result:
-            if cut_end <= start or cut_start >= end:
-                kept.append((start, end))
-                continue
-            if start < cut_start:
-                kept.append((start, cut_start))
-            if cut_end < end:
-                kept.append((cut_end, end))
-        result = kept
     return result
 
 
@@ -167,8 +139,31 @@ def common_times(
         exclude_session=exclude_session,
     )
     common = subtract(common, busy)
+    if school_class is not None:
+        common = subtract(common, _closed_days(school_class, time_zone=time_zone, start=start, end=end))
     duration = datetime.timedelta(minutes=duration_minutes)
     return [CommonTime(starts_at=s, ends_at=e) for s, e in common if e - s >= duration]
+
+
+def _closed_days(school_class, *, time_zone: str, start: datetime.datetime, end: datetime.datetime) -> list[Interval]:
+    """The class's public and school holidays between start and end, as whole local days in UTC."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    school_zone = holidays.default_zone(time_zone, school=school_class.school)
+    closed = holidays.closed_dates(
+        time_zone=time_zone,
+        zone=school_zone,
+        start=start.astimezone(zone).date(),
+        end=end.astimezone(zone).date(),
+    )
+    return [
+        (
+            datetime.datetime.combine(day, datetime.time(), tzinfo=zone).astimezone(datetime.UTC),
+            datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone).astimezone(
+                datetime.UTC
+            ),
+        )
+        for day in sorted(closed)
+    ]
 
 
 def fits(common: Iterable[CommonTime], starts_at: datetime.datetime, duration_minutes: int) -> bool:

@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from scheduling import matching
-from scheduling.enums import ExceptionKind, RulePurpose, SessionBookingStatus
-from scheduling.models import AvailabilityException
+from scheduling.enums import ExceptionKind, RulePurpose, SchoolZone, SessionBookingStatus
+from scheduling.models import AvailabilityException, SchoolHolidayPeriod
 from tests import factories
 from tests.scheduling.factories import AvailabilityRuleFactory, DiscoverySessionFactory, SessionBookingFactory
 
@@ -202,3 +202,31 @@ def test_too_short_stretches_and_the_next_two_days_are_left_out():
     assert len(common([professional], duration=45)) == 2
     # Tuesday 2 March is within MIN_LEAD of NOW: never proposed.
     assert common([professional], weeks=["2027-W09"], duration=45) == []
+
+
+@pytest.mark.django_db
+def test_the_class_school_holidays_are_left_out():
+    professional = factories.UserFactory()
+    free_for_sessions(professional)
+    school_class = factories.SchoolClassFactory()  # a collège of the académie de Créteil: zone C
+    SchoolHolidayPeriod.objects.create(
+        zone=SchoolZone.C,
+        name="Vacances d'essai",
+        school_year="2026-2027",
+        starts_on=datetime.date(2027, 3, 27),
+        ends_on=datetime.date(2027, 4, 4),
+        source="test",
+    )
+    SchoolHolidayPeriod.objects.create(
+        zone=SchoolZone.A,
+        name="Vacances d'une autre zone",
+        school_year="2026-2027",
+        starts_on=datetime.date(2027, 3, 20),
+        ends_on=datetime.date(2027, 3, 26),
+        source="test",
+    )
+    found = common([professional], school_class=school_class)
+    # Tuesday 23 (zone A's holidays do not matter) stays; Tuesday 30, in zone C's holidays, goes.
+    assert [(item.starts_at, item.ends_at) for item in found] == [(at(23, 12), at(23, 16))]
+    # Without a class (a request not tied to one), no holiday is assumed.
+    assert len(common([professional])) == 2
