@@ -41,3 +41,29 @@ class MessageFactory(factory.django.DjangoModelFactory):
         Room.objects.filter(pk=room.pk).update(next_seq=F("next_seq") + 1)
         room.refresh_from_db(fields=["next_seq"])
         return super()._create(model_class, *args, **kwargs)
+
+
+# --- WebSocket consumer (R3) ---------------------------------------------------------------------------------------
+
+
+class OpenSessionRoomCast:
+    """A discovery session under way (started ten minutes ago, one hour long) with its confirmed class, and its
+    room: `pupils`, `professional`, `teacher`, `staff` of the association (from `SessionsWorldFactory`)."""
+
+    def __init__(self):
+        import datetime
+
+        from realtime import services
+        from tests.scheduling.factories import SessionBookingFactory, SessionsWorldFactory
+
+        world = SessionsWorldFactory()
+        starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=10)
+        self.session = world.session(starts_at=starts_at)
+        SessionBookingFactory(session=self.session, school_class=world.school_class, places=3)
+        self.room = services.room_for_session(self.session)
+        self.pupils, self.professional, self.teacher, self.staff = (
+            world.pupils,
+            world.professional,
+            world.teacher,
+            world.staff,
+        )
