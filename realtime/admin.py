@@ -3,18 +3,8 @@
 
 from django.contrib import admin
 
+from backend.ui.admin import ReadOnlyAdmin
 from realtime.models import FilteredWord, Message, ModerationAction, Room
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Room)

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from backend.ui.admin import ReadOnlyAdmin
 from scheduling.models import (
     AvailabilityException,
     AvailabilityRule,
@@ -24,17 +25,6 @@ from scheduling.models import (
     SessionRequest,
     Slot,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SchoolHolidayPeriodForm(forms.ModelForm):

@@ -2,18 +2,9 @@
 django-celery-beat. Each is idempotent, acknowledged late and retried with backoff on database or network errors."""
 
 from celery import shared_task
-from django.db import DatabaseError
 
+from backend.celery import RETRIED
 from scheduling import notifications, reminders
-
-RETRIED = {
-    "bind": True,
-    "acks_late": True,
-    "autoretry_for": (DatabaseError, OSError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 8,
-}
 
 
 @shared_task(**RETRIED)

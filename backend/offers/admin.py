@@ -7,17 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from backend.offers import services
 from backend.offers.enums import OfferEventKind, ReportDecision
 from backend.offers.models import Application, Offer, OfferEvent, OfferReport, OfferWeek
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from backend.ui.admin import ReadOnlyAdmin
 
 
 class OfferWeekInline(admin.TabularInline):

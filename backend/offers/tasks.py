@@ -2,19 +2,10 @@
 Each is idempotent, acknowledged late and retried with backoff on database or network errors."""
 
 from celery import shared_task
-from django.db import DatabaseError
 
+from backend.celery import RETRIED
 from backend.offers.applications import applications_expire_and_remind
 from backend.offers.services import offers_archive_past
-
-RETRIED = {
-    "bind": True,
-    "acks_late": True,
-    "autoretry_for": (DatabaseError, OSError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 8,
-}
 
 
 @shared_task(**RETRIED)
