@@ -288,25 +288,9 @@ def measure_bookings(pupil_ids: list[int]) -> dict:
 
 
 def double_bookings() -> int:
-    from django.db import connection
+    from scheduling.selectors import booking_invariant_violations
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT
-              (SELECT count(*) FROM scheduling_slot a JOIN scheduling_slot b
-                 ON a.tutor_id = b.tutor_id AND a.id < b.id AND a.status = 'open' AND b.status = 'open'
-                AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
-            + (SELECT count(*) FROM scheduling_booking a JOIN scheduling_booking b
-                 ON a.pupil_id = b.pupil_id AND a.id < b.id AND a.status = 'booked' AND b.status = 'booked'
-                AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
-            + (SELECT count(*) FROM scheduling_slot s
-                WHERE s.seats_taken > s.seats
-                   OR s.seats_taken <> (SELECT count(*) FROM scheduling_booking k
-                                         WHERE k.slot_id = s.id AND k.status = 'booked'))
-            """
-        )
-        return int(cursor.fetchone()[0])
+    return booking_invariant_violations()
 
 
 def measure() -> dict:

@@ -12,6 +12,7 @@ from backend.accounts.enums import MembershipStatus
 from backend.organisations.enums import AssociationRole
 from backend.organisations.models import Association
 from backend.ui.forms import DsfrForm, DsfrModelForm
+from scheduling import services
 from scheduling.enums import ExceptionKind, SlotFormat, Topic
 from scheduling.models import SLOT_MINUTES, AvailabilitySettings
 
@@ -69,16 +70,7 @@ class AvailabilitySettingsForm(DsfrModelForm):
 
     class Meta:
         model = AvailabilitySettings
-        fields = [
-            "time_zone",
-            "min_notice_hours",
-            "horizon_days",
-            "max_per_day",
-            "max_per_week",
-            "exclude_holidays",
-            "school_zone",
-            "association",
-        ]
+        fields = list(services.SETTINGS_FIELDS)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -87,6 +87,15 @@ def parse_slot_key(key: str) -> tuple[int, datetime.datetime] | None:
     return int(tutor_id), starts_at
 
 
+def tutor_and_start_of_key(key: str):
+    """(tutor, UTC start) named by a slot key, or None when the key is malformed or names no active tutor."""
+    parsed = parse_slot_key(key)
+    if parsed is None:
+        return None
+    tutor = User.objects.filter(pk=parsed[0], tutor_profile__isnull=False, is_active=True).first()
+    return (tutor, parsed[1]) if tutor is not None else None
+
+
 # --- Settings and attestations -----------------------------------------------------------------------------------
 
 
@@ -526,3 +535,26 @@ def association_staff_of_tutor(tutor):
 def booking_supervisors(booking) -> set:
     """The adults who watch over a booking: the pupil's teachers and the staff of the tutor's association."""
     return set(pupil_teachers(booking.pupil)) | set(association_staff_of_tutor(booking.slot.tutor))
+
+
+def booking_invariant_violations() -> int:
+    """What the database's constraints make impossible, counted: overlapping open slots of a tutor, overlapping
+    booked appointments of a pupil, slots oversold or whose seats taken differ from their bookings. Always 0; the
+    benchmark and the race tests check it after their storms."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT
+              (SELECT count(*) FROM scheduling_slot a JOIN scheduling_slot b
+                 ON a.tutor_id = b.tutor_id AND a.id < b.id AND a.status = 'open' AND b.status = 'open'
+                AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
+            + (SELECT count(*) FROM scheduling_booking a JOIN scheduling_booking b
+                 ON a.pupil_id = b.pupil_id AND a.id < b.id AND a.status = 'booked' AND b.status = 'booked'
+                AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
+            + (SELECT count(*) FROM scheduling_slot s
+                WHERE s.seats_taken > s.seats
+                   OR s.seats_taken <> (SELECT count(*) FROM scheduling_booking k
+                                         WHERE k.slot_id = s.id AND k.status = 'booked'))
+            """
+        )
+        return int(cursor.fetchone()[0])

@@ -37,7 +37,8 @@ from scheduling.rules import cancel_cutoff_hours, find_overlapping_rule, validat
 
 User = get_user_model()
 
-SETTINGS_FIELDS = {
+# In the order the settings form shows them.
+SETTINGS_FIELDS = (
     "time_zone",
     "min_notice_hours",
     "horizon_days",
@@ -46,7 +47,7 @@ SETTINGS_FIELDS = {
     "exclude_holidays",
     "school_zone",
     "association",
-}
+)
 RULE_FIELDS = {
     "purpose",
     "rrule",
@@ -66,8 +67,8 @@ MAX_NOTICE_HOURS = 24 * 14
 MAX_HORIZON_DAYS = 90
 
 
-def _unknown(fields: dict, allowed: set[str], what: str) -> None:
-    unknown = set(fields) - allowed
+def _unknown(fields: dict, allowed, what: str) -> None:
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Not editable on {what}: {', '.join(sorted(unknown))}")
 

@@ -18,7 +18,7 @@ from backend.ui.forms import DsfrForm
 from scheduling import session_selectors
 from scheduling.enums import CapacityUnit, SessionMode, VideoProvider
 from scheduling.forms import DateInput, TimeInput
-from scheduling.session_services import local_to_utc
+from scheduling.session_services import SESSION_FIELDS, local_to_utc
 
 DURATIONS = [(30, _("30 minutes")), (45, _("45 minutes")), (60, _("1 heure")), (90, _("1 h 30")), (120, _("2 heures"))]
 WEEKDAY_CHOICES = [
@@ -149,24 +149,7 @@ class SessionForm(DsfrForm):
 
     def session_fields(self) -> dict:
         data = self.cleaned_data
-        names = (
-            "title",
-            "description",
-            "sector",
-            "host_organisation",
-            "professionals",
-            "facilitators",
-            "starts_at",
-            "duration_minutes",
-            "time_zone",
-            "mode",
-            "capacity",
-            "capacity_unit",
-            "video_provider",
-            "video_url",
-            "materials",
-        )
-        return {name: data[name] for name in names}
+        return {name: data[name] for name in SESSION_FIELDS}
 
 
 class ReasonForm(DsfrForm):

@@ -15,12 +15,6 @@ from backend.offers.enums import ApplicationStatus, Track
 from backend.offers.models import Application, Offer, OfferWeek
 from backend.schools.enums import LYCEE_PRO_LEVELS, Level
 from backend.schools.models import Enrolment, SchoolClass
-from backend.schools.selectors import (  # noqa: F401 - the offers app reads them from here too
-    class_teachers,
-    current_enrolment,
-    pupil_current_class,
-    pupil_teachers,
-)
 
 # Days an employer has to answer, days after which she is reminded, days a pupil has to confirm an acceptance.
 ANSWER_DAYS = 15

@@ -41,6 +41,7 @@ from backend.offers import permissions
 from backend.offers import selectors as offer_selectors
 from backend.offers.enums import PENDING_APPLICATION_STATUSES, ApplicationStatus, DeclineReason, OfferStatus
 from backend.offers.models import Application, Offer, OfferWeek
+from backend.schools.selectors import class_teachers, pupil_current_class
 
 MOTIVATION_MIN = 20
 MOTIVATION_MAX = 2000
@@ -114,8 +115,8 @@ def _notify_managers_closed(application: Application, *, reason: str) -> None:
 
 def _notify_teachers(application: Application) -> None:
     """The pupil's teachers follow her applications: accepted, declined, confirmed, expired."""
-    school_class = selectors.pupil_current_class(application.pupil)
-    for teacher in selectors.class_teachers(school_class):
+    school_class = pupil_current_class(application.pupil)
+    for teacher in class_teachers(school_class):
         _email(
             to=teacher,
             subject=_("Passerelle : candidature de %(name)s — %(status)s")
@@ -167,7 +168,7 @@ def application_refusal(*, pupil: User, offer: Offer, now: datetime.datetime | N
         return _(
             "Ton professeur doit d'abord recevoir l'accord de ton représentant légal : tu pourras candidater ensuite."
         )
-    school_class = selectors.pupil_current_class(pupil)
+    school_class = pupil_current_class(pupil)
     if school_class is None:
         return _("Rejoins d'abord ta classe avec le code de ton professeur : tu pourras candidater ensuite.")
     if not (

@@ -60,15 +60,10 @@ def _refused(error: DjangoValidationError, *, aliases: dict | None = None) -> ex
 
 def _slot_from_key(key: str, *, field: str = "slot"):
     """(tutor, start) of a slot key, or a 400 on the field."""
-    from backend.accounts.models import User
-
-    parsed = selectors.parse_slot_key(key)
-    tutor = None
-    if parsed is not None:
-        tutor = User.objects.filter(pk=parsed[0], tutor_profile__isnull=False, is_active=True).first()
-    if tutor is None:
+    found = selectors.tutor_and_start_of_key(key)
+    if found is None:
         raise exceptions.ValidationError({field: [gettext("Ce créneau n'existe pas.")]})
-    return tutor, parsed[1]
+    return found
 
 
 # --- Slots ---------------------------------------------------------------------------------------------------

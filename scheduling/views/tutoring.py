@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.enums import TIME_ZONES
-from backend.accounts.models import User
 from scheduling import forms, permissions, rules, selectors, services
 from scheduling.enums import BookingStatus, RulePurpose
 from scheduling.models import AvailabilityException, AvailabilityRule, AvailabilitySettings, Booking
@@ -346,11 +345,10 @@ def slots(request):
 
 def _open_slot(key: str):
     """(tutor, start, open slot or None) from a slot's key; 404 for a key that names no tutor."""
-    parsed = selectors.parse_slot_key(key)
-    if parsed is None:
+    found = selectors.tutor_and_start_of_key(key)
+    if found is None:
         raise Http404
-    tutor_pk, starts_at = parsed
-    tutor = get_object_or_404(User, pk=tutor_pk, tutor_profile__isnull=False, is_active=True)
+    tutor, starts_at = found
     return tutor, starts_at, selectors.find_open_slot(tutor=tutor, starts_at=starts_at)
 
 

@@ -12,6 +12,7 @@ from django.db import connection, connections
 
 from scheduling import services
 from scheduling.models import Booking, Slot
+from scheduling.selectors import booking_invariant_violations
 from tests import factories
 from tests.scheduling.factories import (
     AvailabilityRuleFactory,
@@ -71,24 +72,7 @@ def _race(attempts) -> Counter:
 
 
 def _double_bookings() -> int:
-    """Overlapping open slots of a tutor, overlapping live bookings of a pupil, oversold slots."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT
-              (SELECT count(*) FROM scheduling_slot a JOIN scheduling_slot b
-                 ON a.tutor_id = b.tutor_id AND a.id < b.id AND a.status = 'open' AND b.status = 'open'
-                AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
-            + (SELECT count(*) FROM scheduling_booking a JOIN scheduling_booking b
-                 ON a.pupil_id = b.pupil_id AND a.id < b.id AND a.status = 'booked' AND b.status = 'booked'
-                AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
-            + (SELECT count(*) FROM scheduling_slot s
-                WHERE s.seats_taken > s.seats
-                   OR s.seats_taken <> (SELECT count(*) FROM scheduling_booking k
-                                         WHERE k.slot_id = s.id AND k.status = 'booked'))
-            """
-        )
-        return cursor.fetchone()[0]
+    return booking_invariant_violations()
 
 
 def test_fifty_pupils_race_for_a_slot_of_three_seats():

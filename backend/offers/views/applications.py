@@ -18,6 +18,7 @@ from backend.offers.enums import ApplicationStatus
 from backend.offers.models import Application, Offer
 from backend.schools.models import SchoolClass
 from backend.schools.permissions import can_manage_class
+from backend.schools.selectors import pupil_current_class
 
 
 def _pupil_only(request) -> None:
@@ -145,7 +146,7 @@ def _detail_context(request, application, *, accept_form=None, decline_form=None
     follows = permissions.can_follow_application(user, application)
     can_answer = is_manager and application.status in services.ANSWERABLE
     selectors.decorate(application)
-    school_class = selectors.pupil_current_class(application.pupil)
+    school_class = pupil_current_class(application.pupil)
     return {
         "application": application,
         "offer": application.offer,
