@@ -301,6 +301,13 @@ SPECTACULAR_SETTINGS = {
 # A tutoring booking can be cancelled or moved by the pupil or the tutor until this many hours before it starts.
 SCHEDULING_CANCEL_CUTOFF_HOURS = env.int("SCHEDULING_CANCEL_CUTOFF_HOURS", default=24)
 
+# --- Live rooms ------------------------------------------------------------------------------------------------
+REALTIME_MAX_MESSAGE_LENGTH = env.int("REALTIME_MAX_MESSAGE_LENGTH", default=1000)
+# Messages and questions a person may send in one room: "<count>/<seconds>".
+REALTIME_MESSAGE_RATE = env.str("REALTIME_MESSAGE_RATE", default="5/10")
+# Days after a room's end before its transcript (messages, questions, polls, reports) is deleted.
+REALTIME_RETENTION_DAYS = env.int("REALTIME_RETENTION_DAYS", default=90)
+
 # --- DSFR --------------------------------------------------------------------------------------------------
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 

@@ -30,3 +30,21 @@ class ModerationKind(models.TextChoices):
     REMOVE = "remove", _("Participant retiré du salon")
     LOCK = "lock", _("Salon verrouillé")
     UNLOCK = "unlock", _("Salon déverrouillé")
+    UNPIN_MESSAGE = "unpin_message", _("Message désépinglé")
+    APPROVE_QUESTION = "approve_question", _("Question validée")
+    REJECT_QUESTION = "reject_question", _("Question écartée")
+    LOWER_HAND = "lower_hand", _("Main baissée par la modération")
+    DISMISS_REPORT = "dismiss_report", _("Signalement classé sans suite")
+    PREMODERATION = "premoderation", _("Validation des questions changée")
+
+
+class QuestionStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de validation")
+    APPROVED = "approved", _("Validée")
+    ANSWERED = "answered", _("Répondue")
+    REJECTED = "rejected", _("Écartée")
+
+
+class ReportResolution(models.TextChoices):
+    DELETED = "deleted", _("Message supprimé")
+    DISMISSED = "dismissed", _("Classé sans suite")

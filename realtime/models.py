@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from realtime.enums import ModerationKind, RoomState
+from realtime.enums import ModerationKind, QuestionStatus, ReportResolution, RoomState
 
 ROOM_OPENS_BEFORE = datetime.timedelta(minutes=15)
 
@@ -48,6 +48,16 @@ class Room(models.Model):
     )
     # The sequence number the next message will take; only `message_post` moves it, under a row lock.
     next_seq = models.PositiveBigIntegerField(_("prochain numéro de message"), default=1)
+    # Pupils' questions wait for a facilitator's or a teacher's approval before the speakers and the class see them.
+    questions_premoderated = models.BooleanField(_("questions validées avant publication"), default=True)
+    pinned_message = models.ForeignKey(
+        "Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("message épinglé"),
+    )
 
     class Meta:
         verbose_name = _("salon")
@@ -171,6 +181,14 @@ class ModerationAction(models.Model):
         related_name="+",
         verbose_name=_("participant visé"),
     )
+    target_question = models.ForeignKey(
+        "Question",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("question visée"),
+    )
     reason = models.CharField(_("motif"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("le"), default=timezone.now)
 
@@ -199,3 +217,163 @@ class FilteredWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+# --- Live session tools --------------------------------------------------------------------------------------------
+
+
+class Presence(models.Model):
+    """One open WebSocket in a room (a person may have several: a phone and a school PC). Rows of a process that
+    died go stale: who is here counts only connections seen within `PRESENCE_TTL` (clients ping every 25 s)."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200, unique=True)
+    role = models.CharField(max_length=16)
+    joined_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        indexes = [models.Index(fields=["room", "user"], name="realtime_presence_room_user")]
+
+    def __str__(self):
+        return f"{self.room_id} · {self.user_id}"
+
+
+PRESENCE_TTL = datetime.timedelta(seconds=90)
+
+
+class RaisedHand(models.Model):
+    """A hand raised in a room, until its owner or a moderator lowers it (the row is deleted then)."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="raised_hands")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("main levée")
+        verbose_name_plural = _("mains levées")
+        ordering = ["room", "raised_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="realtime_hand_once")]
+
+    def __str__(self):
+        return f"{self.room_id} ✋ {self.user_id}"
+
+
+class Question(models.Model):
+    """A question to the professional (or tutor). In a room with pre-moderation it waits until a facilitator or a
+    teacher approves it; only then do the speakers and the class see it."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="questions", verbose_name=_("salon"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("auteur")
+    )
+    body = models.TextField(_("question"))
+    client_id = models.CharField(_("identifiant donné par le navigateur"), max_length=64)
+    masked = models.JSONField(_("coordonnées masquées"), default=list, blank=True)
+    status = models.CharField(_("état"), max_length=16, choices=QuestionStatus.choices)
+    created_at = models.DateTimeField(_("posée le"), default=timezone.now)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["room", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "author", "client_id"], name="realtime_question_client_id_once"),
+            models.CheckConstraint(condition=~Q(client_id=""), name="realtime_question_client_id_given"),
+        ]
+
+    def __str__(self):
+        return f"{self.room_id} ? {self.body[:40]}"
+
+
+class Poll(models.Model):
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="polls", verbose_name=_("salon"))
+    question = models.CharField(_("question"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("créé par")
+    )
+    created_at = models.DateTimeField(_("ouvert le"), default=timezone.now)
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sondage")
+        verbose_name_plural = _("sondages")
+        ordering = ["room", "created_at", "pk"]
+
+    def __str__(self):
+        return self.question
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("réponse proposée"), max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("réponse proposée")
+        verbose_name_plural = _("réponses proposées")
+        ordering = ["poll", "position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class PollVote(models.Model):
+    """One vote per person and poll; voting again while the poll is open changes the answer."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    voted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [models.UniqueConstraint(fields=["poll", "voter"], name="realtime_vote_once")]
+
+    def __str__(self):
+        return f"{self.poll_id} · {self.option_id}"
+
+
+class Report(models.Model):
+    """A participant's report of a message, for the moderation queue of the association's staff and the class's
+    teachers (`realtime.selectors.reports_for`). One report per person and message."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports", verbose_name=_("message"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("signalé par")
+    )
+    reason = models.CharField(_("motif"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("signalé le"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("traité par"),
+    )
+    resolution = models.CharField(_("suite donnée"), max_length=16, choices=ReportResolution.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("signalement")
+        verbose_name_plural = _("signalements")
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["message", "reporter"], name="realtime_report_once")]
+        indexes = [models.Index(fields=["resolved_at", "created_at"], name="realtime_report_queue")]
+
+    def __str__(self):
+        return f"{self.message} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -80,3 +80,45 @@ def can_moderate(user, room: Room) -> bool:
     if user.pk == booking.slot.tutor_id:
         return False
     return _booking_member(user, booking)
+
+
+def role_of(user, room: Room) -> str:
+    """How a participant is labelled in the room: pupil, tutor, professional, facilitator, teacher, staff (of the
+    association, or platform staff) or adult."""
+    if user is None:
+        return "adult"
+    if user.is_pupil:
+        return "pupil"
+    if room.booking_id:
+        booking = room.booking
+        if user.pk == booking.slot.tutor_id:
+            return "tutor"
+        if any(teacher.pk == user.pk for teacher in pupil_teachers(booking.pupil)):
+            return "teacher"
+        if association_staff_of_tutor(booking.slot.tutor).filter(pk=user.pk).exists():
+            return "staff"
+    else:
+        session = room.session
+        if session.professionals.filter(pk=user.pk).exists():
+            return "professional"
+        if session.facilitators.filter(pk=user.pk).exists():
+            return "facilitator"
+        if _takes_part_in_session(user, session):
+            return "teacher"
+        if session.association_id in staffed_association_ids(user):
+            return "staff"
+    if user.is_staff:
+        return "staff"
+    return "adult"
+
+
+SPEAKER_ROLES = {"professional", "facilitator", "tutor"}
+
+
+def is_speaker(user, room: Room, *, role: str | None = None, moderator: bool | None = None) -> bool:
+    """Opens and closes polls, marks questions answered: the session's professionals and facilitators, the tutor,
+    and every moderator. `role` and `moderator` may be passed when the caller knows them already."""
+    role = role if role is not None else role_of(user, room)
+    if role in SPEAKER_ROLES:
+        return True
+    return moderator if moderator is not None else can_moderate(user, room)

@@ -22,8 +22,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from realtime import filters, selectors
-from realtime.enums import MaskedKind, ModerationKind, RoomState
-from realtime.models import Message, ModerationAction, Room
+from realtime.enums import MaskedKind, ModerationKind, QuestionStatus, ReportResolution, RoomState
+from realtime.models import (
+    PRESENCE_TTL,
+    Message,
+    ModerationAction,
+    Poll,
+    PollOption,
+    PollVote,
+    Presence,
+    Question,
+    RaisedHand,
+    Report,
+    Room,
+)
 
 DEFAULT_MAX_MESSAGE_LENGTH = 1000
 MAX_CLIENT_ID_LENGTH = 64
@@ -105,6 +117,19 @@ def _clean_masked(masked: Iterable[str]) -> list[str]:
     return kinds
 
 
+def _filtered(author, body: str) -> tuple[str, list[str]]:
+    """A pupil's text with contact details masked, and the kinds masked; adults' text as written."""
+    if not getattr(author, "is_pupil", False):
+        return body, []
+    filtered = filters.mask_contact_details(body, extra_words=selectors.filtered_words())
+    return filtered.text, _clean_masked(filtered.masked)
+
+
+def _refuse_if_muted(room: Room, user) -> None:
+    if selectors.is_muted(room, user):
+        raise ValidationError(_("Un modérateur vous a retiré la parole dans ce salon."), code="muted")
+
+
 def message_post(*, room: Room, author, body, client_id, now: datetime.datetime | None = None) -> tuple[Message, bool]:
     """Store a message with the room's next sequence number; `(message, True)` when stored now.
 
@@ -119,18 +144,14 @@ def message_post(*, room: Room, author, body, client_id, now: datetime.datetime 
     now = now or timezone.now()
     client_id = _clean_client_id(client_id)
     body = _clean_body(body)
-    masked = []
-    if getattr(author, "is_pupil", False):
-        filtered = filters.mask_contact_details(body, extra_words=selectors.filtered_words())
-        body, masked = filtered.text, _clean_masked(filtered.masked)
+    body, masked = _filtered(author, body)
     with transaction.atomic():
         room = _locked(room)
         existing = Message.objects.filter(room=room, author=author, client_id=client_id).first()
         if existing is not None:
             return existing, False
         _refuse_unless_open(room, now)
-        if selectors.is_muted(room, author):
-            raise ValidationError(_("Un modérateur vous a retiré la parole dans ce salon."), code="muted")
+        _refuse_if_muted(room, author)
         message = Message.objects.create(
             room=room, seq=room.next_seq, author=author, body=body, client_id=client_id, created_at=now, masked=masked
         )
@@ -150,13 +171,16 @@ def _clean_reason(reason) -> str:
     return reason
 
 
-def _log(*, room, actor, action, now, reason="", target_message=None, target_user=None) -> ModerationAction:
+def _log(
+    *, room, actor, action, now, reason="", target_message=None, target_user=None, target_question=None
+) -> ModerationAction:
     return ModerationAction.objects.create(
         room=room,
         actor=actor,
         action=action,
         target_message=target_message,
         target_user=target_user,
+        target_question=target_question,
         reason=reason,
         created_at=now,
     )
@@ -181,6 +205,10 @@ def message_delete(*, message: Message, actor, reason: str = "", now: datetime.d
                 reason=reason,
                 target_message=message,
                 target_user=message.author,
+            )
+            Room.objects.filter(pk=message.room_id, pinned_message=message).update(pinned_message=None)
+            Report.objects.filter(message=message, resolved_at__isnull=True).update(
+                resolved_at=now, resolved_by=actor, resolution=ReportResolution.DELETED
             )
     return message
 
@@ -222,4 +250,299 @@ def participant_restrict(
     reason = _clean_reason(reason)
     with transaction.atomic():
         room = _locked(room)
+        if action == ModerationKind.REMOVE:
+            RaisedHand.objects.filter(room=room, user=user).delete()
         return _log(room=room, actor=actor, action=action, now=now, reason=reason, target_user=user)
+
+
+def message_pin(*, room: Room, actor, message: Message | None, now: datetime.datetime | None = None) -> Room:
+    """Pin a message on top of the room (replacing the one pinned before), or unpin with `message=None`."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        room = _locked(room)
+        if message is not None:
+            message = Message.objects.filter(pk=message.pk, room=room).first()
+            if message is None:
+                raise ValidationError(_("Ce message n'est pas dans ce salon."), code="not_found")
+            if message.is_deleted:
+                raise ValidationError(_("Un message supprimé ne peut pas être épinglé."), code="invalid")
+        if room.pinned_message_id == getattr(message, "pk", None):
+            return room
+        room.pinned_message = message
+        room.save(update_fields=["pinned_message"])
+        _log(
+            room=room,
+            actor=actor,
+            action=ModerationKind.PIN_MESSAGE if message else ModerationKind.UNPIN_MESSAGE,
+            now=now,
+            target_message=message,
+        )
+    return room
+
+
+def premoderation_set(*, room: Room, actor, enabled: bool, now: datetime.datetime | None = None) -> Room:
+    """Switch the approval of pupils' questions on or off (questions already waiting keep waiting)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        room = _locked(room)
+        if room.questions_premoderated != bool(enabled):
+            room.questions_premoderated = bool(enabled)
+            room.save(update_fields=["questions_premoderated"])
+            _log(
+                room=room,
+                actor=actor,
+                action=ModerationKind.PREMODERATION,
+                now=now,
+                reason=_("Validation des questions activée") if enabled else _("Validation des questions désactivée"),
+            )
+    return room
+
+
+# --- Raised hands --------------------------------------------------------------------------------------------------
+
+
+def hand_set(*, room: Room, user, raised: bool, now: datetime.datetime | None = None) -> bool:
+    """Raise or lower one's own hand; True when something changed. Raising needs the room open and the floor."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        room = _locked(room)
+        if not raised:
+            return RaisedHand.objects.filter(room=room, user=user).delete()[0] > 0
+        _refuse_unless_open(room, now)
+        _refuse_if_muted(room, user)
+        _hand, created = RaisedHand.objects.get_or_create(room=room, user=user, defaults={"raised_at": now})
+        return created
+
+
+def hand_lower(*, room: Room, actor, user, now: datetime.datetime | None = None) -> bool:
+    """A moderator lowers somebody's hand (logged); True when it was raised."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        room = _locked(room)
+        if RaisedHand.objects.filter(room=room, user=user).delete()[0] == 0:
+            return False
+        _log(room=room, actor=actor, action=ModerationKind.LOWER_HAND, now=now, target_user=user)
+    return True
+
+
+# --- Questions -----------------------------------------------------------------------------------------------------
+
+
+def question_ask(
+    *, room: Room, author, body, client_id, now: datetime.datetime | None = None
+) -> tuple[Question, bool]:
+    """A question to the speakers; `(question, True)` when stored now. A pupil's question goes through the contact
+    filter and, when the room pre-moderates, waits for approval; an adult's is approved at once. A resend with
+    the same `client_id` returns the question stored the first time."""
+    now = now or timezone.now()
+    client_id = _clean_client_id(client_id)
+    body, masked = _filtered(author, _clean_body(body))
+    with transaction.atomic():
+        room = _locked(room)
+        existing = Question.objects.filter(room=room, author=author, client_id=client_id).first()
+        if existing is not None:
+            return existing, False
+        _refuse_unless_open(room, now)
+        _refuse_if_muted(room, author)
+        waits = room.questions_premoderated and getattr(author, "is_pupil", False)
+        question = Question.objects.create(
+            room=room,
+            author=author,
+            body=body,
+            client_id=client_id,
+            masked=masked,
+            status=QuestionStatus.PENDING if waits else QuestionStatus.APPROVED,
+            created_at=now,
+        )
+    return question, True
+
+
+def _locked_question(question: Question) -> Question:
+    return Question.objects.select_for_update().get(pk=question.pk)
+
+
+def question_decide(*, question: Question, actor, approve: bool, now: datetime.datetime | None = None) -> Question:
+    """A moderator approves a waiting question (the speakers and the class see it) or sets it aside (only its
+    author and the moderators do). Logged."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _locked(question.room)
+        question = _locked_question(question)
+        if question.status != QuestionStatus.PENDING:
+            raise ValidationError(_("Cette question a déjà été traitée."), code="invalid")
+        question.status = QuestionStatus.APPROVED if approve else QuestionStatus.REJECTED
+        question.decided_at, question.decided_by = now, actor
+        question.save(update_fields=["status", "decided_at", "decided_by"])
+        _log(
+            room=question.room,
+            actor=actor,
+            action=ModerationKind.APPROVE_QUESTION if approve else ModerationKind.REJECT_QUESTION,
+            now=now,
+            target_question=question,
+            target_user=question.author,
+        )
+    return question
+
+
+def question_answered(*, question: Question, actor, now: datetime.datetime | None = None) -> Question:
+    """A speaker marks an approved question answered."""
+    with transaction.atomic():
+        question = _locked_question(question)
+        if question.status == QuestionStatus.ANSWERED:
+            return question
+        if question.status != QuestionStatus.APPROVED:
+            raise ValidationError(_("Seule une question validée peut être marquée comme répondue."), code="invalid")
+        question.status = QuestionStatus.ANSWERED
+        question.save(update_fields=["status"])
+    return question
+
+
+# --- Polls ---------------------------------------------------------------------------------------------------------
+
+MAX_POLL_QUESTION = 200
+MAX_POLL_OPTION = 100
+POLL_OPTIONS = (2, 6)
+
+
+def poll_open(*, room: Room, actor, question, options, now: datetime.datetime | None = None) -> Poll:
+    """A poll with 2 to 6 distinct answers, open until a speaker closes it."""
+    now = now or timezone.now()
+    question = question.strip() if isinstance(question, str) else ""
+    if not question:
+        raise ValidationError(_("Écrivez la question du sondage."), code="invalid")
+    if len(question) > MAX_POLL_QUESTION:
+        raise ValidationError(
+            _("La question du sondage est trop longue : %(limit)d caractères au plus.") % {"limit": MAX_POLL_QUESTION},
+            code="too_long",
+        )
+    if not isinstance(options, list) or not all(isinstance(option, str) for option in options):
+        raise ValidationError(_("Les réponses proposées sont illisibles."), code="invalid")
+    labels = [option.strip() for option in options if option.strip()]
+    low, high = POLL_OPTIONS
+    if not low <= len(labels) <= high:
+        raise ValidationError(
+            _("Proposez entre %(low)d et %(high)d réponses.") % {"low": low, "high": high}, code="invalid"
+        )
+    if any(len(label) > MAX_POLL_OPTION for label in labels):
+        raise ValidationError(
+            _("Une réponse proposée est trop longue : %(limit)d caractères au plus.") % {"limit": MAX_POLL_OPTION},
+            code="too_long",
+        )
+    if len({label.casefold() for label in labels}) != len(labels):
+        raise ValidationError(_("Deux réponses proposées sont identiques."), code="invalid")
+    with transaction.atomic():
+        room = _locked(room)
+        _refuse_unless_open(room, now)
+        poll = Poll.objects.create(room=room, question=question, created_by=actor, created_at=now)
+        PollOption.objects.bulk_create(
+            PollOption(poll=poll, label=label, position=position) for position, label in enumerate(labels)
+        )
+    return poll
+
+
+def poll_vote(*, poll: Poll, voter, option_id, now: datetime.datetime | None = None) -> PollVote:
+    """One vote per person; voting again while the poll is open changes the answer."""
+    now = now or timezone.now()
+    if not isinstance(option_id, int) or isinstance(option_id, bool):
+        raise ValidationError(_("Cette réponse n'existe pas dans ce sondage."), code="not_found")
+    with transaction.atomic():
+        poll = (
+            Poll.objects.select_for_update(of=("self",))
+            .select_related("room__session", "room__booking")
+            .get(pk=poll.pk)
+        )
+        if poll.closed_at is not None:
+            raise ValidationError(_("Ce sondage est clos."), code="closed")
+        _refuse_unless_open(poll.room, now)
+        option = PollOption.objects.filter(poll=poll, pk=option_id).first()
+        if option is None:
+            raise ValidationError(_("Cette réponse n'existe pas dans ce sondage."), code="not_found")
+        vote, _created = PollVote.objects.update_or_create(
+            poll=poll, voter=voter, defaults={"option": option, "voted_at": now}
+        )
+    return vote
+
+
+def poll_close(*, poll: Poll, actor, now: datetime.datetime | None = None) -> Poll:
+    now = now or timezone.now()
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if poll.closed_at is None:
+            poll.closed_at = now
+            poll.save(update_fields=["closed_at"])
+    return poll
+
+
+# --- Reports -------------------------------------------------------------------------------------------------------
+
+
+def report_create(*, message: Message, reporter, reason: str = "", now: datetime.datetime | None = None) -> Report:
+    """Anyone in the room may report a message (not their own) to its moderators; reporting it again changes
+    nothing."""
+    now = now or timezone.now()
+    reason = _clean_reason(reason)
+    if message.author_id is not None and message.author_id == getattr(reporter, "pk", None):
+        raise ValidationError(_("Vous ne pouvez pas signaler votre propre message."), code="invalid")
+    if message.is_deleted:
+        raise ValidationError(_("Ce message a déjà été supprimé par la modération."), code="invalid")
+    report, _created = Report.objects.get_or_create(
+        message=message, reporter=reporter, defaults={"reason": reason, "created_at": now}
+    )
+    return report
+
+
+def report_resolve(
+    *, report: Report, actor, resolution: str, reason: str = "", now: datetime.datetime | None = None
+) -> Report:
+    """Handle a report: `DELETED` removes the message (logged) and closes every open report of it; `DISMISSED`
+    closes this report (logged)."""
+    if resolution not in ReportResolution.values:
+        raise ValidationError(_("Suite inconnue pour ce signalement."), code="invalid")
+    now = now or timezone.now()
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("message__room").get(pk=report.pk)
+        if report.resolved_at is not None:
+            raise ValidationError(_("Ce signalement a déjà été traité."), code="invalid")
+        message = report.message
+        if resolution == ReportResolution.DELETED:
+            # Closes every open report of the message, this one included.
+            message_delete(message=message, actor=actor, reason=reason, now=now)
+            report.refresh_from_db()
+        else:
+            report.resolved_at, report.resolved_by, report.resolution = now, actor, ReportResolution.DISMISSED
+            report.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+            _log(
+                room=message.room,
+                actor=actor,
+                action=ModerationKind.DISMISS_REPORT,
+                now=now,
+                reason=reason,
+                target_message=message,
+                target_user=message.author,
+            )
+    return report
+
+
+# --- Presence ------------------------------------------------------------------------------------------------------
+
+
+def presence_join(*, room: Room, user, channel_name: str, role: str, now: datetime.datetime | None = None) -> bool:
+    """Record one connection; True when the person was not here before (on no other fresh connection)."""
+    now = now or timezone.now()
+    fresh = Presence.objects.filter(room=room, user=user, seen_at__gte=now - PRESENCE_TTL)
+    was_here = fresh.exists()
+    values = {"room": room, "user": user, "role": role, "joined_at": now, "seen_at": now}
+    Presence.objects.update_or_create(channel_name=channel_name, defaults=values)
+    return not was_here
+
+
+def presence_touch(*, channel_name: str, now: datetime.datetime | None = None) -> None:
+    Presence.objects.filter(channel_name=channel_name).update(seen_at=now or timezone.now())
+
+
+def presence_leave(*, room: Room, user, channel_name: str, now: datetime.datetime | None = None) -> bool:
+    """Forget one connection; True when it was the person's last one in the room."""
+    now = now or timezone.now()
+    Presence.objects.filter(channel_name=channel_name).delete()
+    return not Presence.objects.filter(room=room, user=user, seen_at__gte=now - PRESENCE_TTL).exists()

@@ -5,50 +5,23 @@ Redis pub/sub and PostgreSQL when REDIS_URL and DATABASE_URL are set."""
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.test import Client
 
-from backend.asgi import application
 from realtime import services
 from tests import factories
 from tests.realtime.factories import OpenSessionRoomCast
+from tests.realtime.ws import TIMEOUT, RoomClient, close_all, headers_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TIMEOUT = 5
+_headers = headers_for
 
 
-def _headers(user=None) -> list[tuple[bytes, bytes]]:
-    headers = [(b"origin", b"http://localhost")]
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return headers
+async def _open(room_id: int, headers) -> RoomClient:
+    return await RoomClient.open(room_id, headers)
 
 
-def _communicator(room_id: int, headers) -> WebsocketCommunicator:
-    return WebsocketCommunicator(application, f"/ws/rooms/{room_id}/", headers=headers)
-
-
-async def _open(room_id: int, headers) -> WebsocketCommunicator:
-    communicator = _communicator(room_id, headers)
-    connected, _subprotocol = await communicator.connect(timeout=TIMEOUT)
-    assert connected
-    await communicator.send_json_to({"type": "ping"})
-    assert await communicator.receive_json_from(timeout=TIMEOUT) == {"type": "pong"}
-    return communicator
-
-
-async def _close(*communicators: WebsocketCommunicator) -> None:
-    for communicator in communicators:
-        await communicator.disconnect()
-    layer = get_channel_layer()
-    if hasattr(layer, "flush"):
-        await layer.flush()
+async def _close(*clients: RoomClient) -> None:
+    await close_all(*clients)
 
 
 def _run(scenario, *args):
@@ -71,11 +44,14 @@ def test_refused_entries_close_with_4403(cast, who):
     )
 
     async def scenario():
-        communicator = _communicator(room_id, headers)
-        connected, _subprotocol = await communicator.connect(timeout=TIMEOUT)
+        client = RoomClient(room_id, headers)
+        connected, _subprotocol = await client.communicator.connect(timeout=TIMEOUT)
         if connected:
-            assert await communicator.receive_output(timeout=TIMEOUT) == {"type": "websocket.close", "code": 4403}
-        await communicator.wait()
+            assert await client.communicator.receive_output(timeout=TIMEOUT) == {
+                "type": "websocket.close",
+                "code": 4403,
+            }
+        await client.communicator.wait()
 
     _run(scenario)
 
@@ -90,31 +66,31 @@ def test_a_message_reaches_everybody_once_and_its_author_gets_the_ack(cast):
     async def scenario():
         a = await _open(room_id, professional_headers)
         b = await _open(room_id, pupil_headers)
-        await a.send_json_to({"type": "message", "body": "  Bonjour à toutes et à tous ! ", "client_id": "a-1"})
-        assert await a.receive_json_from(timeout=TIMEOUT) == {"type": "ack", "client_id": "a-1", "id": 1}
-        frame = await a.receive_json_from(timeout=TIMEOUT)
-        assert await b.receive_json_from(timeout=TIMEOUT) == frame
+        await a.send({"type": "message", "body": "  Bonjour à toutes et à tous ! ", "client_id": "a-1"})
+        assert await a.next() == {"type": "ack", "client_id": "a-1", "id": 1}
+        frame = await a.next()
+        assert await b.next() == frame
         assert frame["type"] == "message"
         assert frame["id"] == 1
-        assert frame["author"] == {"name": professional.display_name, "role": "professional"}
+        assert frame["author"] == {"id": professional.pk, "name": professional.display_name, "role": "professional"}
         assert frame["body"] == "Bonjour à toutes et à tous !"
         assert frame["client_id"] == "a-1"
         assert frame["created_at"].endswith("+00:00")
 
         # The pupil answers: her display name, never her surname.
-        await b.send_json_to({"type": "message", "body": "Bonjour !", "client_id": "b-1"})
-        assert (await b.receive_json_from(timeout=TIMEOUT))["type"] == "ack"
-        reply = await a.receive_json_from(timeout=TIMEOUT)
+        await b.send({"type": "message", "body": "Bonjour !", "client_id": "b-1"})
+        assert (await b.next())["type"] == "ack"
+        reply = await a.next()
         assert reply["id"] == 2
-        assert reply["author"] == {"name": pupil.display_name, "role": "pupil"}
+        assert reply["author"] == {"id": pupil.pk, "name": pupil.display_name, "role": "pupil"}
         assert pupil.last_name not in reply["author"]["name"]
-        assert await b.receive_json_from(timeout=TIMEOUT) == reply
+        assert await b.next() == reply
 
         # A resend (the ack was lost): the same ack, nothing stored nor broadcast a second time.
-        await a.send_json_to({"type": "message", "body": "Bonjour à toutes et à tous !", "client_id": "a-1"})
-        assert await a.receive_json_from(timeout=TIMEOUT) == {"type": "ack", "client_id": "a-1", "id": 1}
-        assert await a.receive_nothing(timeout=0.3)
-        assert await b.receive_nothing(timeout=0.3)
+        await a.send({"type": "message", "body": "Bonjour à toutes et à tous !", "client_id": "a-1"})
+        assert await a.next() == {"type": "ack", "client_id": "a-1", "id": 1}
+        assert await a.nothing()
+        assert await b.nothing()
         await _close(a, b)
 
     _run(scenario)
@@ -130,15 +106,15 @@ def test_resume_sends_exactly_the_missed_messages_in_order_to_this_socket_only(c
     async def scenario():
         a = await _open(room.pk, pupil_headers)
         b = await _open(room.pk, professional_headers)
-        await a.send_json_to({"type": "resume", "after": 2})
-        frames = [await a.receive_json_from(timeout=TIMEOUT) for _ in range(3)]
+        await a.send({"type": "resume", "after": 2})
+        frames = [await a.next() for _ in range(3)]
         assert [frame["id"] for frame in frames] == [3, 4, 5]
         assert [frame["body"] for frame in frames] == ["n°3", "n°4", "n°5"]
         assert [frame["author"]["role"] for frame in frames] == ["professional", "pupil", "professional"]
-        assert await a.receive_nothing(timeout=0.3)
-        assert await b.receive_nothing(timeout=0.3)
-        await a.send_json_to({"type": "resume", "after": 5})
-        assert await a.receive_nothing(timeout=0.3)
+        assert await a.nothing()
+        assert await b.nothing()
+        await a.send({"type": "resume", "after": 5})
+        assert await a.nothing()
         await _close(a, b)
 
     _run(scenario)
@@ -155,9 +131,9 @@ def test_resume_pages_through_a_long_history(cast, monkeypatch):
 
     async def scenario():
         a = await _open(cast.room.pk, headers)
-        await a.send_json_to({"type": "resume", "after": 0})
-        assert [(await a.receive_json_from(timeout=TIMEOUT))["id"] for _ in range(5)] == [1, 2, 3, 4, 5]
-        assert await a.receive_nothing(timeout=0.3)
+        await a.send({"type": "resume", "after": 0})
+        assert [(await a.next())["id"] for _ in range(5)] == [1, 2, 3, 4, 5]
+        assert await a.nothing()
         await _close(a)
 
     _run(scenario)
@@ -170,15 +146,15 @@ def test_a_pupils_phone_number_arrives_masked_and_the_ack_says_why(cast):
     async def scenario():
         a = await _open(cast.room.pk, pupil_headers)
         b = await _open(cast.room.pk, teacher_headers)
-        await a.send_json_to({"type": "message", "body": "Appelle-moi au 06 12 34 56 78", "client_id": "p-1"})
-        ack = await a.receive_json_from(timeout=TIMEOUT)
+        await a.send({"type": "message", "body": "Appelle-moi au 06 12 34 56 78", "client_id": "p-1"})
+        ack = await a.next()
         assert ack["type"] == "ack"
         assert ack["masked"] == ["phone"]
         assert "numéro de téléphone" in ack["notice"]
-        frame = await b.receive_json_from(timeout=TIMEOUT)
+        frame = await b.next()
         assert frame["body"] == "Appelle-moi au [masqué]"
         assert "06" not in frame["body"]
-        assert await a.receive_json_from(timeout=TIMEOUT) == frame
+        assert await a.next() == frame
         await _close(a, b)
 
     _run(scenario)
@@ -205,28 +181,28 @@ def test_refused_and_malformed_frames_get_an_error_and_the_socket_keeps_working(
             '{"type": "resume", "after": -1}',
         ]
         for text in bad:
-            await a.send_to(text_data=text)
-            error = await a.receive_json_from(timeout=TIMEOUT)
+            await a.send_text(text)
+            error = await a.next()
             assert error["type"] == "error", text
             assert error["code"] == "bad_frame", text
             assert error["detail"]
-        await a.send_to(bytes_data=b"\x00\x01")
-        assert (await a.receive_json_from(timeout=TIMEOUT))["code"] == "bad_frame"
+        await a.communicator.send_to(bytes_data=b"\x00\x01")
+        assert (await a.next())["code"] == "bad_frame"
 
-        await a.send_json_to({"type": "message", "body": "x" * 1001, "client_id": "long"})
-        error = await a.receive_json_from(timeout=TIMEOUT)
+        await a.send({"type": "message", "body": "x" * 1001, "client_id": "long"})
+        error = await a.next()
         assert error["type"] == "error"
         assert error["code"] == "too_long"
         assert "trop long" in error["detail"]
-        await a.send_json_to({"type": "message", "body": "   ", "client_id": "empty"})
-        assert (await a.receive_json_from(timeout=TIMEOUT))["code"] == "empty"
+        await a.send({"type": "message", "body": "   ", "client_id": "empty"})
+        assert (await a.next())["code"] == "empty"
 
         # Still there: a ping and a real message go through.
-        await a.send_json_to({"type": "ping"})
-        assert await a.receive_json_from(timeout=TIMEOUT) == {"type": "pong"}
-        await a.send_json_to({"type": "message", "body": "Toujours là", "client_id": "ok-1"})
-        assert await a.receive_json_from(timeout=TIMEOUT) == {"type": "ack", "client_id": "ok-1", "id": 1}
-        assert (await a.receive_json_from(timeout=TIMEOUT))["body"] == "Toujours là"
+        await a.send({"type": "ping"})
+        assert await a.next() == {"type": "pong"}
+        await a.send({"type": "message", "body": "Toujours là", "client_id": "ok-1"})
+        assert await a.next() == {"type": "ack", "client_id": "ok-1", "id": 1}
+        assert (await a.next())["body"] == "Toujours là"
         await _close(a)
 
     _run(scenario)
