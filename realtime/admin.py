@@ -4,7 +4,7 @@
 from django.contrib import admin
 
 from backend.ui.admin import ReadOnlyAdmin
-from realtime.models import FilteredWord, Message, ModerationAction, Room
+from realtime.models import FilteredWord, Message, ModerationAction, Poll, Question, Report, Room
 
 
 @admin.register(Room)
@@ -28,7 +28,29 @@ class ModerationActionAdmin(ReadOnlyAdmin):
     list_display = ["room", "action", "actor", "target_user", "target_message", "created_at"]
     list_filter = ["action"]
     list_select_related = ["actor", "target_user", "target_message"]
-    raw_id_fields = ["room", "actor", "target_user", "target_message"]
+    raw_id_fields = ["room", "actor", "target_user", "target_message", "target_question"]
+
+
+@admin.register(Question)
+class QuestionAdmin(ReadOnlyAdmin):
+    list_display = ["room", "author", "status", "created_at", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["author__pupil_profile", "decided_by"]
+    raw_id_fields = ["room", "author", "decided_by"]
+
+
+@admin.register(Poll)
+class PollAdmin(ReadOnlyAdmin):
+    list_display = ["room", "question", "created_by", "created_at", "closed_at"]
+    raw_id_fields = ["room", "created_by"]
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["message", "reporter", "reason", "created_at", "resolution", "resolved_by"]
+    list_filter = ["resolution"]
+    list_select_related = ["message", "reporter", "resolved_by"]
+    raw_id_fields = ["message", "reporter", "resolved_by"]
 
 
 @admin.register(FilteredWord)
