@@ -10,6 +10,7 @@ from django.utils import timezone
 from backend.accounts.enums import ConsentStatus, MembershipStatus
 from backend.accounts.models import PupilProfile, TutorProfile, User
 from backend.demo import offers as demo_offers
+from backend.demo import rooms as demo_rooms
 from backend.demo import scheduling as demo_scheduling
 from backend.geo.models import Commune, Postcode
 from backend.geo.services import read_communes_file
@@ -274,6 +275,16 @@ def load_world() -> Loaded:
         segpa=segpa,
         organisation=organisation,
         association=association,
+    )
+
+    demo_rooms.load(
+        association=association,
+        organisation=organisation,
+        professional=professional,
+        association_staff=association_staff,
+        teacher=teacher,
+        school_class=school_class,
+        pupil=pupil,
     )
 
     accounts = [

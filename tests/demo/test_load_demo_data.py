@@ -11,6 +11,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.demo import data
 from backend.demo import offers as demo_offers
+from backend.demo import rooms as demo_rooms
 from backend.geo.models import Commune, Postcode
 from backend.offers import rules, taxonomy
 from backend.offers.enums import ApplicationStatus, OfferEventKind, OfferFormat, OfferStatus, Reservation, Track
@@ -50,7 +51,10 @@ def snapshot() -> dict:
         "reserved": sorted(Offer.reserved_schools.through.objects.values_list("offer_id", "school_id")),
         "rules": sorted(AvailabilityRule.objects.values_list("owner__username", "purpose", "rrule", "start_time")),
         "tutoring": sorted(Booking.objects.values_list("pupil__username", "slot__tutor__username", "starts_at")),
-        "sessions": sorted(DiscoverySession.objects.values_list("title", "starts_at", "status")),
+        # The live session moves to the time of each load (see test_the_demo_has_a_live_room_under_way).
+        "sessions": sorted(
+            DiscoverySession.objects.exclude(title=demo_rooms.TITLE).values_list("title", "starts_at", "status")
+        ),
         "session_bookings": sorted(SessionBooking.objects.values_list("session__title", "school_class__name")),
         "requests": sorted(SessionRequest.objects.values_list("school_class__name", "theme")),
     }
@@ -226,9 +230,28 @@ def test_the_demo_pupil_has_a_tutoring_appointment_and_her_class_a_session():
     local = timezone.localtime(booking.starts_at, timezone=zoneinfo.ZoneInfo("Europe/Paris"))
     assert (local.hour, local.minute) == (14, 0)
     assert local.weekday() == 2  # a Wednesday, the tutor's group afternoon
-    session = DiscoverySession.objects.get(bookings__school_class__name="3e B")
+    session = DiscoverySession.objects.exclude(title=demo_rooms.TITLE).get(bookings__school_class__name="3e B")
     assert session.starts_at > timezone.now()
     assert set(session.professionals.values_list("first_name", flat=True)) == {"Sophie"}
     assert SessionRequest.objects.get().school_class.name == "3e SEGPA"
     # Martinique and La Réunion: the overseas tutor writes her rules in her own zone.
     assert AvailabilityRule.objects.filter(time_zone="Indian/Reunion").exists()
+
+
+def test_the_demo_has_a_live_room_under_way_and_loading_again_adds_nothing():
+    from realtime.enums import QuestionStatus, RoomState
+    from realtime.models import Question, Room
+
+    load()
+    room = Room.objects.get(session__title=demo_rooms.TITLE)
+    assert room.state() == RoomState.OPEN
+    assert room.messages.count() == 3
+    assert room.pinned_message is not None
+    assert set(Question.objects.filter(room=room).values_list("status", flat=True)) == {
+        QuestionStatus.APPROVED,
+        QuestionStatus.PENDING,
+    }
+    assert room.polls.count() == 1
+    load()
+    assert room.messages.count() == 3
+    assert Room.objects.get(pk=room.pk).state() == RoomState.OPEN
