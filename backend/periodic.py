@@ -50,4 +50,11 @@ JOBS = [
         minute="15",
         hour="8",
     ),
+    # Live rooms: transcripts deleted REALTIME_RETENTION_DAYS after the room's end; the moderation log stays.
+    PeriodicJob(
+        name="delete live-room transcripts past retention",
+        task="realtime.tasks.transcripts_purge_task",
+        minute="40",
+        hour="3",
+    ),
 ]

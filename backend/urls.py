@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("backend.geo.urls")),
     path("", include("backend.offers.urls")),
     path("", include("scheduling.urls")),
+    path("", include("realtime.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -161,7 +161,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             "muted": selectors.is_muted(room, self.user),
         }
         questions = selectors.visible_questions(room, self.user, moderator=self.moderator)
-        return {
+        state = {
             "type": "state",
             "room": frames.room_summary(
                 room, room.state(), frames.message(pinned, self._role(pinned.author)) if pinned else None
@@ -173,6 +173,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             "questions": [frames.question(question, self._role(question.author)) for question in questions],
             "polls": [frames.poll(poll, results) for poll, results in selectors.polls_with_results(room)],
         }
+        if self.moderator:
+            state["muted"] = selectors.muted_user_ids(room)
+        return state
 
     def _role(self, user) -> str:
         """A participant's role in this room, looked up once per connection (runs in the worker thread)."""

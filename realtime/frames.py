@@ -74,17 +74,24 @@ def hands(raised, role_of) -> dict:
     }
 
 
-def room_summary(room, state: RoomState, pinned: dict | None) -> dict:
+def room_title(room) -> str:
+    """The session's title, or the tutoring appointment's topic."""
+    from scheduling.enums import Topic
+
     if room.session_id:
-        title = room.session.title
-    else:
-        title = _("Tutorat avec %(tutor)s") % {"tutor": room.booking.slot.tutor.display_name}
+        return room.session.title
+    topic = room.booking.topic
+    label = Topic(topic).label if topic in Topic.values else topic
+    return _("Tutorat : %(topic)s") % {"topic": label}
+
+
+def room_summary(room, state: RoomState, pinned: dict | None) -> dict:
     video = None
     if room.session_id and room.session.video_url:
         video = {"provider": room.session.get_video_provider_display(), "url": room.session.video_url}
     return {
         "id": room.pk,
-        "title": title,
+        "title": room_title(room),
         "state": str(state),
         "opens_at": timestamp(room.opens_at),
         "ends_at": timestamp(room.ends_at),

@@ -2,8 +2,9 @@
 
 A session room: its pupils (a class with a confirmed booking, or a pupil confirmed on her own), the teachers of
 those classes, the session's professionals and facilitators, the staff of its association, platform staff. A
-tutoring room: the pupil, the tutor, the pupil's teachers and the staff of the tutor's association. Nobody else,
-and never somebody a moderator removed from the room.
+tutoring room: the pupil, the tutor, the pupil's teachers and the staff of the tutor's association — not platform
+staff: fewer adults read a one-to-one conversation, and its supervisors are there. Nobody else, and never somebody
+a moderator removed from the room.
 """
 
 from backend.accounts.enums import MembershipStatus
@@ -61,6 +62,18 @@ def can_enter(user, room: Room) -> bool:
         return False
     member = _session_member(user, room.session) if room.session_id else _booking_member(user, room.booking)
     return member and not selectors.is_removed(room, user)
+
+
+def can_enter_room_of(user, *, session=None, booking=None) -> bool:
+    """`can_enter` for the room of a session or a booking, whether or not the room was created yet."""
+    if not _signed_in(user):
+        return False
+    member = _session_member(user, session) if session is not None else _booking_member(user, booking)
+    if not member:
+        return False
+    room = Room.objects.filter(session=session) if session is not None else Room.objects.filter(booking=booking)
+    room = room.first()
+    return room is None or not selectors.is_removed(room, user)
 
 
 def can_moderate(user, room: Room) -> bool:

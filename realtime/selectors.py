@@ -1,11 +1,22 @@
-"""Reads for live rooms: history by sequence number (resume and pages) and the participants' restrictions."""
+"""Reads for live rooms: history by sequence number (resume and pages), the participants' restrictions, the live
+session tools, the rooms a person may enter, the moderation queue and what the retention job empties."""
 
-from django.db.models import Count, Q
+import dataclasses
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from realtime.enums import ModerationKind, QuestionStatus
+from backend.accounts.enums import MembershipStatus
+from backend.organisations.enums import AssociationRole
+from backend.organisations.models import AssociationMembership
+from backend.schools.models import Enrolment, SchoolClass
+from realtime.enums import ModerationKind, QuestionStatus, RoomState
 from realtime.models import (
     PRESENCE_TTL,
+    ROOM_OPENS_BEFORE,
     FilteredWord,
     Message,
     ModerationAction,
@@ -15,8 +26,12 @@ from realtime.models import (
     Presence,
     Question,
     RaisedHand,
+    Report,
     Room,
 )
+from scheduling.enums import BookingStatus, SessionBookingStatus, SessionStatus
+from scheduling.models import AvailabilitySettings, Booking, DiscoverySession, SessionBooking
+from scheduling.permissions import staffed_association_ids
 
 MAX_PAGE = 200
 
@@ -63,6 +78,17 @@ def _latest(room: Room, user, kinds) -> str | None:
 def is_muted(room: Room, user) -> bool:
     """Muted by a moderator and not given the floor back since."""
     return _latest(room, user, (ModerationKind.MUTE, ModerationKind.UNMUTE)) == ModerationKind.MUTE
+
+
+def muted_user_ids(room: Room) -> list[int]:
+    """Who is muted in the room now (their latest mute or unmute is a mute), for the moderators."""
+    latest = {}
+    actions = ModerationAction.objects.filter(
+        room=room, action__in=(ModerationKind.MUTE, ModerationKind.UNMUTE), target_user__isnull=False
+    ).order_by("created_at", "pk")
+    for user_id, action in actions.values_list("target_user_id", "action"):
+        latest[user_id] = action
+    return sorted(user_id for user_id, action in latest.items() if action == ModerationKind.MUTE)
 
 
 def is_removed(room: Room, user) -> bool:
@@ -121,34 +147,10 @@ def polls_with_results(room: Room, poll_id: int | None = None) -> list[tuple[Pol
     return [(poll, [(option, counts.get(option.pk, 0)) for option in poll.options.all()]) for poll in polls]
 
 
-# --- Lists, moderation queue, retention ------
+# --- Lists, moderation queue, retention ----------------------------------------------------------------------------
 # Rooms are created on first use, so "the rooms a person may enter" are the sessions and bookings behind them. These
 # queries mirror `realtime.permissions.can_enter` and `can_moderate` (tests/realtime/test_lists.py checks that every
 # room listed is one the person may enter).
-
-import dataclasses  # noqa: E402
-import datetime  # noqa: E402
-
-from django.conf import settings  # noqa: E402
-from django.db.models import Exists, OuterRef  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-
-from backend.accounts.enums import MembershipStatus  # noqa: E402
-from backend.organisations.enums import AssociationRole  # noqa: E402
-from backend.organisations.models import AssociationMembership  # noqa: E402
-from backend.schools.models import Enrolment, SchoolClass  # noqa: E402
-from realtime.enums import RoomState  # noqa: E402
-from realtime.models import (  # noqa: E402
-    ROOM_OPENS_BEFORE,
-    Poll,
-    Presence,
-    Question,
-    RaisedHand,
-    Report,
-)
-from scheduling.enums import BookingStatus, SessionBookingStatus, SessionStatus  # noqa: E402
-from scheduling.models import AvailabilitySettings, Booking, DiscoverySession, SessionBooking  # noqa: E402
-from scheduling.permissions import staffed_association_ids  # noqa: E402
 
 # Each group of the list shows at most this many rooms (platform staff could otherwise list every session).
 ROOM_LIST_LIMIT = 100
@@ -221,7 +223,7 @@ def _bookings_supervised_q(user) -> Q:
 
 
 def _bookings_entered_q(user) -> Q:
-    """Bookings whose room `user` may enter: the pupil, the tutor, the supervising adults."""
+    """Bookings whose room `user` may enter: the pupil, the tutor, the supervising adults, platform staff."""
     if user.is_pupil:
         return Q(pupil=user)
     return Q(slot__tutor=user) | _bookings_supervised_q(user)

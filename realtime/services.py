@@ -12,6 +12,7 @@ author, client_id) back this up in the database.
 """
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -36,6 +37,8 @@ from realtime.models import (
     Report,
     Room,
 )
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_LENGTH = 1000
 MAX_CLIENT_ID_LENGTH = 64
@@ -546,3 +549,53 @@ def presence_leave(*, room: Room, user, channel_name: str, now: datetime.datetim
     now = now or timezone.now()
     Presence.objects.filter(channel_name=channel_name).delete()
     return not Presence.objects.filter(room=room, user=user, seen_at__gte=now - PRESENCE_TTL).exists()
+
+
+# --- Retention -----------------------------------------------------------------------------------------------------
+# After `REALTIME_RETENTION_DAYS` (90 by default) from the end of a session or a booking, its room loses its
+# transcript: messages, questions, polls and their votes, raised hands, presences, and the reports of its messages.
+# The `Room` row stays, and so does its moderation log — who did what, when, to whom and why; the message or question
+# a log row aimed at becomes null. Running it again finds nothing left to delete.
+
+# What a room's transcript is made of, in the order it is deleted (reports and votes before what they point to).
+TRANSCRIPT = {
+    "reports": (Report, "message__room_id__in"),
+    "votes": (PollVote, "poll__room_id__in"),
+    "polls": (Poll, "room_id__in"),
+    "messages": (Message, "room_id__in"),
+    "questions": (Question, "room_id__in"),
+    "hands": (RaisedHand, "room_id__in"),
+    "presences": (Presence, "room_id__in"),
+}
+
+
+def _counts(room_ids: list[int]) -> dict[str, int]:
+    counts = {"rooms": len(room_ids)}
+    for name, (model, lookup) in TRANSCRIPT.items():
+        counts[name] = model.objects.filter(**{lookup: room_ids}).count() if room_ids else 0
+    return counts
+
+
+def _purge_room(room_id: int) -> None:
+    """One room at a time, each in its own transaction: a failure (retried) leaves every room whole or empty."""
+    with transaction.atomic():
+        # Under the room's lock, as every write of its messages is.
+        Room.objects.select_for_update().filter(pk=room_id).update(pinned_message=None)
+        ModerationAction.objects.filter(room_id=room_id).update(target_message=None, target_question=None)
+        Report.objects.filter(message__room_id=room_id).delete()
+        PollVote.objects.filter(poll__room_id=room_id).delete()
+        PollOption.objects.filter(poll__room_id=room_id).delete()
+        for model in (Poll, Message, Question, RaisedHand, Presence):
+            model.objects.filter(room_id=room_id).delete()
+
+
+def transcripts_purge(*, apply: bool = False, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Empty the rooms past retention (`realtime.selectors.rooms_past_retention`); with `apply=False`, only count
+    what would go. Returns the counts: rooms, reports, votes, polls, messages, questions, hands, presences."""
+    room_ids = list(selectors.rooms_past_retention(now=now).values_list("pk", flat=True))
+    counts = _counts(room_ids)
+    if apply:
+        for room_id in room_ids:
+            _purge_room(room_id)
+        logger.info("realtime retention: transcripts deleted", extra={"counts": counts})
+    return counts

@@ -113,9 +113,10 @@ def world(db):
         },
     }
     # Each scheduling area adds what its pages need (tests/scheduling/world_*.py).
+    from tests.realtime import world_rooms
     from tests.scheduling import world_calendar, world_safeguarding, world_sessions, world_tutoring
 
-    for area in (world_tutoring, world_safeguarding, world_sessions, world_calendar):
+    for area in (world_tutoring, world_safeguarding, world_sessions, world_calendar, world_rooms):
         area.extend(world)
     return world
 

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access import ADULTS, EVERYONE, LOGIN, PUPILS, ROLES, SIGNED_IN, Access
 from tests.offers import access_applications, access_catalogue, access_moderation, access_partner, access_posting
+from tests.realtime import access_rooms
 from tests.scheduling import access_calendar, access_safeguarding, access_sessions, access_tutoring
 
 
@@ -123,6 +124,7 @@ for area in (
     access_safeguarding,
     access_sessions,
     access_calendar,
+    access_rooms,
 ):
     assert not set(area.ACCESS) & set(ACCESS), f"{area.__name__} lists a URL twice"
     ACCESS.update(area.ACCESS)

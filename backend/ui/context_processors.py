@@ -17,6 +17,16 @@ ROLE_NAV = {
 
 # Who browses the remote discovery sessions (association staff and platform staff plan them from there too).
 SESSION_ROLES = {Role.PUPIL, Role.TEACHER, Role.SCHOOL_HEAD, Role.ASSOCIATION_STAFF, Role.PLATFORM_STAFF}
+# Who takes part in live rooms: a session's pupils, teachers, professionals and association staff, tutoring's pupil
+# and tutor; platform staff enter every session's room.
+ROOM_ROLES = {
+    Role.PUPIL,
+    Role.TEACHER,
+    Role.TUTOR,
+    Role.PROFESSIONAL,
+    Role.ASSOCIATION_STAFF,
+    Role.PLATFORM_STAFF,
+}
 
 
 def navigation(request):
@@ -40,6 +50,8 @@ def navigation(request):
             items.append({"url": reverse("scheduling:slots"), "label": _("Tutorat")})
         elif Role.TUTOR in roles:
             items.append({"url": reverse("scheduling:tutor_week"), "label": _("Ma semaine de tutorat")})
+        if roles & ROOM_ROLES:
+            items.append({"url": reverse("realtime:list"), "label": _("Mes salons")})
         items.append({"url": reverse("scheduling:calendar"), "label": _("Mon agenda")})
         items.append({"url": reverse("accounts:profile"), "label": _("Mon compte")})
     else:

@@ -334,6 +334,11 @@ def test_a_muted_pupil_cannot_write_until_given_the_floor_back(cast):
         assert (await pupil.next("error"))["code"] == "muted"
         await pupil.send({"type": "hand", "raised": True})
         assert (await pupil.next("error"))["code"] == "muted"
+        # A moderator arriving now learns who is muted; a pupil is not told.
+        [staff] = await cast.open("staff")
+        assert staff.state["muted"] == [cast.pupils[0].pk]
+        assert "muted" not in pupil2.state
+        await staff.close()
         await pupil2.send({"type": "moderate", "action": "unmute", "participant": cast.pupils[0].pk})
         assert (await pupil2.next("error"))["code"] == "forbidden"
         await teacher.send({"type": "moderate", "action": "unmute", "participant": cast.pupils[0].pk})
