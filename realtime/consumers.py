@@ -12,7 +12,6 @@ The socket stays open except for the close codes below.
 
 import asyncio
 import collections
-import contextlib
 import json
 import time
 
@@ -30,7 +29,6 @@ from realtime.models import Message, Poll, Question, Room
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_ROOM_CLOSED = 4410
 CLOSE_RATE_LIMITED = 4429
-CLOSE_TRY_AGAIN_LATER = 1013
 
 # Any frames: more than this many in the window closes the connection (4429).
 FLOOD_FRAMES, FLOOD_SECONDS = 40, 10.0
@@ -38,8 +36,6 @@ FLOOD_FRAMES, FLOOD_SECONDS = 40, 10.0
 STRIKES_BEFORE_CLOSE = 5
 # Typing notices from one connection are passed on at most this often.
 TYPING_EVERY = 2.0
-# How long joining the room's groups may wait for the channel layer.
-JOIN_TIMEOUT = 3.0
 
 SELF, ROOM, MODERATORS = "self", "room", "moderators"
 
@@ -81,7 +77,7 @@ def _load_room(room_id: int) -> Room | None:
     return Room.objects.select_related("session", "booking__slot__tutor", "booking__pupil").filter(pk=room_id).first()
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(relay.RelayedConsumer, AsyncJsonWebsocketConsumer):
     room: Room | None = None
     joined: list
     end_timer: asyncio.Task | None = None
@@ -108,13 +104,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         if moderator:
             groups.append(moderators_group(room.pk))
         for group in groups:
-            try:
-                await asyncio.wait_for(self.channel_layer.group_add(group, self.channel_name), JOIN_TIMEOUT)
-            except (TimeoutError, OSError, ConnectionError):
-                await self._error("relay_unavailable", _("Le direct est momentanément indisponible. Nouvel essai…"))
-                await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            self.joined.append(group)  # left again on disconnection, even when joining failed half-way
+            if not await self.relay_join(group):
                 return
-            self.joined.append(group)
         self.room = room
         arrived, state_frame = await self._arrive()
         await self.send(text_data=frames.encode(state_frame))
@@ -189,8 +181,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         if self.end_timer is not None:
             self.end_timer.cancel()
         for group in self.joined:
-            with contextlib.suppress(TimeoutError, OSError, ConnectionError):
-                await asyncio.wait_for(self.channel_layer.group_discard(group, self.channel_name), JOIN_TIMEOUT)
+            await self.relay_leave(group)
         if self.room is None:
             return
         left = await database_sync_to_async(services.presence_leave)(
@@ -312,10 +303,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             if not await relay.broadcast(self.channel_layer, group, event):
                 relay_failed = True
         if relay_failed:
-            await self._error(
-                "relay_unavailable",
-                _("C'est enregistré, mais le direct est coupé : les autres le verront en se reconnectant."),
-            )
+            await self.send(text_data=frames.encode(relay.unavailable_frame()))
 
     def _check_rate(self):
         retry_after = ratelimit.hit(self.room.pk, self.user.pk)
@@ -329,8 +317,12 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     # Everyone --------------------------------------------------------------------------------------------------
 
     async def on_ping(self, content):
-        await self.send_json({"type": "pong"})
-        await database_sync_to_async(services.presence_touch)(channel_name=self.channel_name)
+        await self.send_json({"type": "pong", "last_id": await database_sync_to_async(self._touch)()})
+
+    def _touch(self) -> int:
+        """Keep this connection's presence fresh; the room's last number, for a client that missed a broadcast."""
+        services.presence_touch(channel_name=self.channel_name)
+        return selectors.last_seq(self.room)
 
     async def on_message(self, content):
         body, client_id = content.get("body"), content.get("client_id")
@@ -340,9 +332,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self._step(self._post, body, client_id)
 
     def _post(self, body, client_id):
-        if not Message.objects.filter(room=self.room, author=self.user, client_id=client_id.strip()).exists():
-            self._check_rate()
-        message, created = services.message_post(room=self.room, author=self.user, body=body, client_id=client_id)
+        message, created = services.message_post(
+            room=self.room, author=self.user, body=body, client_id=client_id, before_store=self._check_rate
+        )
         ack = {"type": "ack", "client_id": message.client_id, "id": message.seq}
         if message.masked:
             ack["masked"] = list(message.masked)
@@ -426,9 +418,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self._step(self._ask, body, client_id)
 
     def _ask(self, body, client_id):
-        if not Question.objects.filter(room=self.room, author=self.user, client_id=client_id.strip()).exists():
-            self._check_rate()
-        question, created = services.question_ask(room=self.room, author=self.user, body=body, client_id=client_id)
+        question, created = services.question_ask(
+            room=self.room, author=self.user, body=body, client_id=client_id, before_store=self._check_rate
+        )
         ack = {"type": "ack", "client_id": question.client_id, "question": question.pk, "status": question.status}
         if question.masked:
             ack["masked"] = list(question.masked)
@@ -612,6 +604,15 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         return outputs
 
     # --- Group events ------------------------------------------------------------------------------------------
+
+    async def dispatch(self, message):
+        """Frames relayed to the room touch no database: skip the connection clean-up Channels runs before each
+        handler (it waits its turn on the process's one database thread, once per reader and frame — at 300
+        readers, seconds)."""
+        if message["type"] == "room.frame":
+            await self.room_frame(message)
+            return
+        await super().dispatch(message)
 
     async def room_frame(self, event):
         await self.send(text_data=event["text"])

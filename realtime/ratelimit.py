@@ -6,11 +6,15 @@ A sliding window approximated from two fixed windows: the current window's count
 weighted by how much of it still overlaps the last `seconds`. Refused attempts are not counted.
 """
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 def rate() -> tuple[int, int]:
@@ -29,7 +33,17 @@ def _key(room_id: int, user_id: int, window: int) -> str:
 
 
 def hit(room_id: int, user_id: int, now: float | None = None) -> float | None:
-    """Count one send; None when allowed, else the seconds to wait before the next one will be."""
+    """Count one send; None when allowed, else the seconds to wait before the next one will be. When the cache
+    (Redis) cannot be reached, the send is allowed: a message is never refused for an outage (each connection's
+    frame limit still holds)."""
+    try:
+        return _hit(room_id, user_id, now)
+    except RedisError as error:
+        logger.warning("message rate not counted, cache unreachable: %r", error)
+        return None
+
+
+def _hit(room_id: int, user_id: int, now: float | None) -> float | None:
     limit, seconds = rate()
     now = time.time() if now is None else now
     window, into = divmod(now, seconds)

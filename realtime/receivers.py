@@ -1,13 +1,15 @@
 """Scheduling tells realtime when a session or a booking changes (`scheduling.events`); the open connections of
 its room then re-check the room: a cancelled or finished room closes (4410), somebody who lost access leaves
-(4403), a moved end time moves the closing."""
+(4403), a moved end time moves the closing. A change to the staff's word list clears this process's copy."""
 
 import logging
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from realtime import selectors
 from realtime.events import send_event
-from realtime.models import Room
+from realtime.models import FilteredWord, Room
 from scheduling.events import booking_changed, session_changed
 
 logger = logging.getLogger(__name__)
@@ -33,3 +35,9 @@ def session_changed_received(sender, session, action, **kwargs):
 @receiver(booking_changed, dispatch_uid="realtime.booking_changed")
 def booking_changed_received(sender, booking, action, **kwargs):
     _refresh(booking=booking)
+
+
+@receiver(post_save, sender=FilteredWord, dispatch_uid="realtime.filtered_word_saved")
+@receiver(post_delete, sender=FilteredWord, dispatch_uid="realtime.filtered_word_deleted")
+def filtered_words_changed(sender, **kwargs):
+    selectors.forget_filtered_words()

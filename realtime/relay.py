@@ -11,7 +11,7 @@ redis-server stopped and restarted under it:
 - `group_add` raises when this process has no subscription to the group yet, after recording the channel in the
   group; that subscription is then never made, even once Redis is back (the consumer would hear nothing). It
   succeeds without touching Redis when another connection of the process already listens to the group.
-- `group_discard` raises when the last member of the group in the process leaves.
+- `group_discard` raises when the last member of a subscribed group in the process leaves (it unsubscribes).
 - Subscriptions made before the outage come back by themselves about a second after Redis does (the layer's
   receiving task retries every second and redis-py subscribes again on reconnection); broadcasts published in that
   second, and those refused during the outage, are not heard: clients catch up with `gap` and `resume`.
@@ -30,7 +30,7 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 # How long a call may wait for the channel layer before it counts as failed.
-RELAY_TIMEOUT = 2.0
+RELAY_TIMEOUT = 5.0
 # WebSocket close code "try again later": the page reconnects with backoff, then resumes.
 CLOSE_TRY_AGAIN = 1013
 # What an unreachable Redis raises (TimeoutError is an OSError, as the built-in ConnectionError is).

@@ -3,6 +3,7 @@ session tools, the rooms a person may enter, the moderation queue and what the r
 
 import dataclasses
 import datetime
+import time
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
@@ -99,9 +100,24 @@ def moderation_log(room: Room):
     return ModerationAction.objects.filter(room=room).select_related("actor", "target_user", "target_message")
 
 
+# The staff's word list is read on every pupil's message: each process keeps it for a while (a change made in the
+# admin is seen at once by the process that made it, by the others within the delay).
+FILTERED_WORDS_TTL = 30.0
+_filtered_words: tuple[float, list[str]] | None = None
+
+
 def filtered_words() -> list[str]:
     """The staff's list of words masked in pupils' messages."""
-    return list(FilteredWord.objects.values_list("word", flat=True))
+    global _filtered_words
+    now = time.monotonic()
+    if _filtered_words is None or now - _filtered_words[0] > FILTERED_WORDS_TTL:
+        _filtered_words = (now, list(FilteredWord.objects.values_list("word", flat=True)))
+    return _filtered_words[1]
+
+
+def forget_filtered_words() -> None:
+    global _filtered_words
+    _filtered_words = None
 
 
 # --- Live session tools --------------------------------------------------------------------------------------------

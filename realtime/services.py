@@ -5,9 +5,9 @@ messages when a rule refuses the operation (nothing is written then). Whether th
 the room is the caller's job (`realtime.permissions`); when a room takes messages, how long they may be and who is
 muted are rules, and live here.
 
-Sequence numbers: `message_post` locks the room's row (`SELECT … FOR UPDATE`) for its transaction, takes
-`Room.next_seq` and moves it on, so two concurrent posts get n and n + 1 — never the same number, never a gap (a
-refused post rolls back and leaves the counter untouched). The unique constraints on (room, seq) and on (room,
+Sequence numbers: `message_post` moves `Room.next_seq` on with one `UPDATE … RETURNING`, which locks the room's row
+for its transaction, so two concurrent posts get n and n + 1 — never the same number, never a gap (a refused post
+rolls back and leaves the counter untouched). Other writes lock the row with `SELECT … FOR UPDATE`. The unique constraints on (room, seq) and on (room,
 author, client_id) back this up in the database.
 """
 
@@ -17,8 +17,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,7 +132,9 @@ def _refuse_if_muted(room: Room, user) -> None:
         raise ValidationError(_("Un modérateur vous a retiré la parole dans ce salon."), code="muted")
 
 
-def message_post(*, room: Room, author, body, client_id, now: datetime.datetime | None = None) -> tuple[Message, bool]:
+def message_post(
+    *, room: Room, author, body, client_id, now: datetime.datetime | None = None, before_store=None
+) -> tuple[Message, bool]:
     """Store a message with the room's next sequence number; `(message, True)` when stored now.
 
     A pupil's message goes through the contact filter first (`realtime.filters`: phone numbers, e-mail addresses,
@@ -143,23 +144,49 @@ def message_post(*, room: Room, author, body, client_id, now: datetime.datetime 
     missed the acknowledgement.
 
     Refused: an empty or too long body (`REALTIME_MAX_MESSAGE_LENGTH`, 1,000 characters by default), a missing or
-    malformed `client_id`, a room not yet open, closed or locked, a muted author."""
+    malformed `client_id`, a room not yet open, closed or locked, a muted author. `before_store()`, when given, runs
+    just before a new message is stored (not for a resend) and may refuse it by raising (the consumer counts the
+    person's rate there)."""
     now = now or timezone.now()
     client_id = _clean_client_id(client_id)
     body = _clean_body(body)
     body, masked = _filtered(author, body)
-    with transaction.atomic():
-        room = _locked(room)
+    try:
+        with transaction.atomic():
+            seq = _take_seq(room)
+            _refuse_unless_open(room, now)
+            _refuse_if_muted(room, author)
+            if before_store is not None:
+                before_store()
+            message = Message.objects.create(
+                room=room, seq=seq, author=author, body=body, client_id=client_id, created_at=now, masked=masked
+            )
+    except Exception:
+        # Whatever refused it (the room closed meanwhile, the rate, the unique client_id of a resend), a message
+        # already stored under this client_id is what the client is asking about: acknowledge it again.
         existing = Message.objects.filter(room=room, author=author, client_id=client_id).first()
-        if existing is not None:
-            return existing, False
-        _refuse_unless_open(room, now)
-        _refuse_if_muted(room, author)
-        message = Message.objects.create(
-            room=room, seq=room.next_seq, author=author, body=body, client_id=client_id, created_at=now, masked=masked
-        )
-        Room.objects.filter(pk=room.pk).update(next_seq=F("next_seq") + 1)
+        if existing is None:
+            raise
+        return existing, False
     return message, True
+
+
+def _take_seq(room: Room) -> int:
+    """Move the room's counter on and return the number taken, in one statement that also locks the room's row
+    until the end of the transaction (concurrent posts wait here, and take n + 1). Refreshes `room.locked_at`, which
+    the state check reads, from the locked row."""
+    table = connection.ops.quote_name(Room._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET next_seq = next_seq + 1 WHERE id = %s RETURNING next_seq - 1, locked_at",  # noqa: S608
+            [room.pk],
+        )
+        seq, locked_at = cursor.fetchone()
+    if isinstance(locked_at, str):  # SQLite hands RETURNING values back untyped
+        locked_at = Room._meta.get_field("locked_at").to_python(locked_at)
+    room.locked_at = locked_at
+    room.next_seq = seq + 1
+    return seq
 
 
 # --- Moderation ----------------------------------------------------------------------------------------------------
@@ -332,7 +359,7 @@ def hand_lower(*, room: Room, actor, user, now: datetime.datetime | None = None)
 
 
 def question_ask(
-    *, room: Room, author, body, client_id, now: datetime.datetime | None = None
+    *, room: Room, author, body, client_id, now: datetime.datetime | None = None, before_store=None
 ) -> tuple[Question, bool]:
     """A question to the speakers; `(question, True)` when stored now. A pupil's question goes through the contact
     filter and, when the room pre-moderates, waits for approval; an adult's is approved at once. A resend with
@@ -347,6 +374,8 @@ def question_ask(
             return existing, False
         _refuse_unless_open(room, now)
         _refuse_if_muted(room, author)
+        if before_store is not None:
+            before_store()
         waits = room.questions_premoderated and getattr(author, "is_pupil", False)
         question = Question.objects.create(
             room=room,

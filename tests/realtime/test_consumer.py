@@ -199,7 +199,7 @@ def test_refused_and_malformed_frames_get_an_error_and_the_socket_keeps_working(
 
         # Still there: a ping and a real message go through.
         await a.send({"type": "ping"})
-        assert await a.next() == {"type": "pong"}
+        assert await a.next() == {"type": "pong", "last_id": 0}
         await a.send({"type": "message", "body": "Toujours là", "client_id": "ok-1"})
         assert await a.next() == {"type": "ack", "client_id": "ok-1", "id": 1}
         assert (await a.next())["body"] == "Toujours là"

@@ -680,7 +680,12 @@ const handlers = {
   closed() {
     lastCloseReason = "closed";
   },
-  pong() {},
+  pong(frame) {
+    // A broadcast may have been lost (the relay restarted): the server's last number says so.
+    if (Number.isInteger(frame.last_id) && frame.last_id > room.upTo && socket) {
+      send({ type: "resume", after: room.upTo });
+    }
+  },
   error(frame) {
     if (frame.code === "closed" || frame.code === "not_open") {
       lastCloseReason = frame.code;
