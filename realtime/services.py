@@ -7,8 +7,8 @@ muted are rules, and live here.
 
 Sequence numbers: `message_post` moves `Room.next_seq` on with one `UPDATE … RETURNING`, which locks the room's row
 for its transaction, so two concurrent posts get n and n + 1 — never the same number, never a gap (a refused post
-rolls back and leaves the counter untouched). Other writes lock the row with `SELECT … FOR UPDATE`. The unique constraints on (room, seq) and on (room,
-author, client_id) back this up in the database.
+rolls back and leaves the counter untouched). Other writes lock the row with `SELECT … FOR UPDATE`. The unique
+constraints on (room, seq) and on (room, author, client_id) back this up in the database.
 """
 
 import datetime
