@@ -57,4 +57,10 @@ JOBS = [
         minute="40",
         hour="3",
     ),
+    # Video library: unfinished uploads past MEDIA_UPLOAD_SESSION_HOURS are dropped with their chunks.
+    PeriodicJob(
+        name="expire unfinished video uploads",
+        task="media.tasks.uploads_expire_task",
+        minute="20",
+    ),
 ]

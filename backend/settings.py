@@ -294,12 +294,25 @@ SPECTACULAR_SETTINGS = {
         "TopicEnum": "scheduling.enums.Topic",
         "SlotFormatEnum": "scheduling.enums.SlotFormat",
         "OfferFormatEnum": "backend.offers.enums.OfferFormat",
+        "VideoLevelEnum": "media.enums.VideoLevel",
+        "ClassLevelEnum": "backend.schools.enums.Level",
     },
 }
 
 # --- Scheduling --------------------------------------------------------------------------------------------
 # A tutoring booking can be cancelled or moved by the pupil or the tutor until this many hours before it starts.
 SCHEDULING_CANCEL_CUTOFF_HOURS = env.int("SCHEDULING_CANCEL_CUTOFF_HOURS", default=24)
+
+# --- Video library ---------------------------------------------------------------------------------------------
+MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=2 * 1024**3)
+MEDIA_UPLOAD_CHUNK_MAX_BYTES = env.int("MEDIA_UPLOAD_CHUNK_MAX_BYTES", default=16 * 1024**2)
+MEDIA_UPLOAD_SESSION_HOURS = env.int("MEDIA_UPLOAD_SESSION_HOURS", default=24)
+# Chunks of uploads in progress, and the private video files (no public URL; served by the application, or by
+# nginx through X-Accel-Redirect when MEDIA_ACCEL_REDIRECT_PREFIX names its internal location). Keep both on the
+# same volume: a finished upload is moved, not copied.
+MEDIA_UPLOAD_TEMP_DIR = Path(env.str("MEDIA_UPLOAD_TEMP_DIR", default=str(VAR_DIR / "uploads-partial")))
+MEDIA_VIDEO_ROOT = Path(env.str("MEDIA_VIDEO_ROOT", default=str(VAR_DIR / "videos")))
+MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 
 # --- Live rooms ------------------------------------------------------------------------------------------------
 REALTIME_MAX_MESSAGE_LENGTH = env.int("REALTIME_MAX_MESSAGE_LENGTH", default=1000)

@@ -12,6 +12,7 @@ admin.site.site_title = "Passerelle"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("media.urls")),
     path("api/", include("backend.api.urls")),
     path("", include("backend.ui.urls")),
     path("", include("backend.accounts.urls")),

@@ -113,10 +113,11 @@ def world(db):
         },
     }
     # Each scheduling area adds what its pages need (tests/scheduling/world_*.py).
+    from tests.media import world_media
     from tests.realtime import world_rooms
     from tests.scheduling import world_calendar, world_safeguarding, world_sessions, world_tutoring
 
-    for area in (world_tutoring, world_safeguarding, world_sessions, world_calendar, world_rooms):
+    for area in (world_tutoring, world_safeguarding, world_sessions, world_calendar, world_rooms, world_media):
         area.extend(world)
     return world
 

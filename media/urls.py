@@ -1,0 +1,19 @@
+"""The library's addresses: playback (file and caption tracks) and the API under /api/v1/videos/."""
+
+from django.urls import path
+
+from media import api, views
+
+app_name = "videos"
+
+urlpatterns = [
+    path("videos/<int:pk>/fichier", views.video_file, name="file"),
+    path("videos/<int:pk>/sous-titres/<str:language>.vtt", views.caption_track, name="caption"),
+    path("api/v1/videos/", api.VideoCreateView.as_view(), name="api-video-create"),
+    path("api/v1/videos/uploads/", api.UploadCreateView.as_view(), name="api-upload-create"),
+    path("api/v1/videos/uploads/<uuid:pk>/", api.UploadDetailView.as_view(), name="api-upload-detail"),
+    path("api/v1/videos/<int:pk>/", api.VideoDetailView.as_view(), name="api-video-detail"),
+    path("api/v1/videos/<int:pk>/transitions/", api.VideoTransitionView.as_view(), name="api-video-transition"),
+    path("api/v1/videos/<int:pk>/captions/", api.CaptionUploadView.as_view(), name="api-caption-create"),
+    path("api/v1/videos/<int:pk>/poster/", api.PosterUploadView.as_view(), name="api-poster-create"),
+]
