@@ -76,12 +76,13 @@ def hands(raised, role_of) -> dict:
 
 def room_title(room) -> str:
     """The session's title, or the tutoring appointment's topic."""
+    return room.session.title if room.session_id else tutoring_title(room.booking)
+
+
+def tutoring_title(booking) -> str:
     from scheduling.enums import Topic
 
-    if room.session_id:
-        return room.session.title
-    topic = room.booking.topic
-    label = Topic(topic).label if topic in Topic.values else topic
+    label = Topic(booking.topic).label if booking.topic in Topic.values else booking.topic
     return _("Tutorat : %(topic)s") % {"topic": label}
 
 

@@ -19,6 +19,18 @@ from realtime.enums import ModerationKind, QuestionStatus, ReportResolution, Roo
 ROOM_OPENS_BEFORE = datetime.timedelta(minutes=15)
 
 
+def room_state(
+    *, starts_at: datetime.datetime, ends_at: datetime.datetime, cancelled: bool, locked: bool, now: datetime.datetime
+) -> RoomState:
+    """Cancelled or past: read-only; locked by a moderator; open from `ROOM_OPENS_BEFORE` the start to the end. Also
+    for a session or booking whose room was not created yet."""
+    if cancelled or now >= ends_at:
+        return RoomState.CLOSED
+    if now < starts_at - ROOM_OPENS_BEFORE:
+        return RoomState.NOT_YET_OPEN
+    return RoomState.LOCKED if locked else RoomState.OPEN
+
+
 class Room(models.Model):
     session = models.OneToOneField(
         "scheduling.DiscoverySession",
@@ -95,15 +107,13 @@ class Room(models.Model):
         return self.booking.status == BookingStatus.CANCELLED
 
     def state(self, now: datetime.datetime | None = None) -> RoomState:
-        """Cancelled or past: read-only; locked by a moderator; open from `opens_at` to the end."""
-        now = now or timezone.now()
-        if self.cancelled or now >= self.ends_at:
-            return RoomState.CLOSED
-        if now < self.opens_at:
-            return RoomState.NOT_YET_OPEN
-        if self.locked_at is not None:
-            return RoomState.LOCKED
-        return RoomState.OPEN
+        return room_state(
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            cancelled=self.cancelled,
+            locked=self.locked_at is not None,
+            now=now or timezone.now(),
+        )
 
 
 class Message(models.Model):

@@ -14,6 +14,7 @@ from backend.accounts.enums import MembershipStatus
 from backend.organisations.enums import AssociationRole
 from backend.organisations.models import AssociationMembership
 from backend.schools.models import Enrolment, SchoolClass
+from realtime import frames
 from realtime.enums import ModerationKind, QuestionStatus, RoomState
 from realtime.models import (
     PRESENCE_TTL,
@@ -29,6 +30,7 @@ from realtime.models import (
     RaisedHand,
     Report,
     Room,
+    room_state,
 )
 from scheduling.enums import BookingStatus, SessionBookingStatus, SessionStatus
 from scheduling.models import AvailabilitySettings, Booking, DiscoverySession, SessionBooking
@@ -313,14 +315,6 @@ class RoomLists:
         return bool(self.current or self.upcoming or self.ended)
 
 
-def _entry_state(*, starts_at, ends_at, cancelled, locked, now) -> str:
-    if cancelled or now >= ends_at:
-        return RoomState.CLOSED
-    if now < starts_at - ROOM_OPENS_BEFORE:
-        return RoomState.NOT_YET_OPEN
-    return RoomState.LOCKED if locked else RoomState.OPEN
-
-
 def _room_of(obj):
     try:
         return obj.room
@@ -338,7 +332,7 @@ def _session_entry(session, now) -> RoomEntry:
         detail=_("Séquence de découverte · %(organisation)s") % {"organisation": session.host_organisation.name},
         starts_at=session.starts_at,
         ends_at=session.ends_at,
-        state=_entry_state(
+        state=room_state(
             starts_at=session.starts_at,
             ends_at=session.ends_at,
             cancelled=cancelled,
@@ -351,20 +345,17 @@ def _session_entry(session, now) -> RoomEntry:
 
 
 def _booking_entry(booking, now) -> RoomEntry:
-    from scheduling.enums import Topic
-
     room = _room_of(booking)
     cancelled = booking.status == BookingStatus.CANCELLED
-    topic = Topic(booking.topic).label if booking.topic in Topic.values else booking.topic
     return RoomEntry(
         kind="booking",
         object_id=booking.pk,
-        title=_("Tutorat : %(topic)s") % {"topic": topic},
+        title=frames.tutoring_title(booking),
         detail=_("%(pupil)s avec %(tutor)s")
         % {"pupil": booking.pupil.display_name, "tutor": booking.slot.tutor.display_name},
         starts_at=booking.starts_at,
         ends_at=booking.ends_at,
-        state=_entry_state(
+        state=room_state(
             starts_at=booking.starts_at,
             ends_at=booking.ends_at,
             cancelled=cancelled,
