@@ -22,7 +22,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from realtime import filters, frames, permissions, ratelimit, relay, selectors, services
+from realtime import frames, permissions, ratelimit, relay, selectors, services
 from realtime.enums import QuestionStatus, RoomState
 from realtime.models import Message, Poll, Question, Room
 
@@ -130,7 +130,7 @@ class RoomConsumer(relay.RelayedConsumer, AsyncJsonWebsocketConsumer):
         if state == RoomState.NOT_YET_OPEN:
             opens = timezone.localtime(room.opens_at).strftime("%H:%M")
             detail = _("Le salon ouvre à %(time)s, un quart d'heure avant le début.") % {"time": opens}
-            await self._error("not_yet_open", detail, opens_at=frames.room_summary(room, state, None)["opens_at"])
+            await self._error("not_yet_open", detail, opens_at=frames.timestamp(room.opens_at))
         else:
             await self._error("closed", _("Ce salon est terminé : relisez la conversation sur la page du salon."))
 
@@ -335,11 +335,7 @@ class RoomConsumer(relay.RelayedConsumer, AsyncJsonWebsocketConsumer):
         message, created = services.message_post(
             room=self.room, author=self.user, body=body, client_id=client_id, before_store=self._check_rate
         )
-        ack = {"type": "ack", "client_id": message.client_id, "id": message.seq}
-        if message.masked:
-            ack["masked"] = list(message.masked)
-            ack["notice"] = filters.reason_for(message.masked)
-        outputs = [(SELF, ack)]
+        outputs = [(SELF, frames.ack(message.client_id, message.masked, id=message.seq))]
         if created:
             outputs.append((ROOM, frames.message(message, self.role)))
         return outputs
@@ -421,10 +417,7 @@ class RoomConsumer(relay.RelayedConsumer, AsyncJsonWebsocketConsumer):
         question, created = services.question_ask(
             room=self.room, author=self.user, body=body, client_id=client_id, before_store=self._check_rate
         )
-        ack = {"type": "ack", "client_id": question.client_id, "question": question.pk, "status": question.status}
-        if question.masked:
-            ack["masked"] = list(question.masked)
-            ack["notice"] = filters.reason_for(question.masked)
+        ack = frames.ack(question.client_id, question.masked, question=question.pk, status=question.status)
         outputs = [(SELF, ack)]
         if created:
             outputs += self._question_outputs(question)

@@ -6,6 +6,7 @@ import json
 
 from django.utils.translation import gettext as _
 
+from realtime import filters
 from realtime.enums import RoomState
 
 
@@ -36,6 +37,16 @@ def message(message, role: str) -> dict:
     if message.is_deleted:
         frame["body"] = ""
         frame["deleted"] = True
+    return frame
+
+
+def ack(client_id: str, masked, **stored) -> dict:
+    """What the author of a message or question hears back: what was stored, and why contact details were masked
+    (`realtime.filters`), when they were."""
+    frame = {"type": "ack", "client_id": client_id, **stored}
+    if masked:
+        frame["masked"] = list(masked)
+        frame["notice"] = filters.reason_for(masked)
     return frame
 
 

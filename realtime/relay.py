@@ -89,7 +89,6 @@ class RelayedConsumer:
       500 (Channels opens the consumer's channel before reading the handshake; see the module's docstring).
     - `relay_join(group)` joins or, failing that, tells the client and closes with 1013: a connection that is not
       in its room's group would silently hear nothing, even after Redis is back.
-    - `relay_broadcast(group, event)` sends to the group or, failing that, tells this client `relay_unavailable`.
     - `relay_leave(group)` never fails a disconnection.
     """
 
@@ -107,12 +106,6 @@ class RelayedConsumer:
             return True
         await self.send(text_data=json.dumps(unavailable_frame(), ensure_ascii=False))
         await self.close(code=CLOSE_TRY_AGAIN)
-        return False
-
-    async def relay_broadcast(self, group: str, event: dict) -> bool:
-        if await broadcast(self.channel_layer, group, event):
-            return True
-        await self.send(text_data=json.dumps(unavailable_frame(), ensure_ascii=False))
         return False
 
     async def relay_leave(self, group: str) -> None:
