@@ -611,11 +611,8 @@ def _purge_room(room_id: int) -> None:
         # Under the room's lock, as every write of its messages is.
         Room.objects.select_for_update().filter(pk=room_id).update(pinned_message=None)
         ModerationAction.objects.filter(room_id=room_id).update(target_message=None, target_question=None)
-        Report.objects.filter(message__room_id=room_id).delete()
-        PollVote.objects.filter(poll__room_id=room_id).delete()
-        PollOption.objects.filter(poll__room_id=room_id).delete()
-        for model in (Poll, Message, Question, RaisedHand, Presence):
-            model.objects.filter(room_id=room_id).delete()
+        for model, lookup in TRANSCRIPT.values():  # a poll takes its options with it
+            model.objects.filter(**{lookup: [room_id]}).delete()
 
 
 def transcripts_purge(*, apply: bool = False, now: datetime.datetime | None = None) -> dict[str, int]:
