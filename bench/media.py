@@ -10,7 +10,7 @@ file, and an adult signed in (a session cookie); they are written in the harness
 `daphne backend.asgi:application` process (the embedded mode's ASGI entry point), reads that database: the same
 PostgreSQL test database when the harness runs on PostgreSQL, else a copy of the harness's in-memory SQLite
 database in a temporary file (SQLite's backup API). `MEDIA_ACCEL_REDIRECT_PREFIX` is emptied: the application
-itself streams the bytes (media.views.video_file, 256 KiB blocks read in a thread).
+itself streams the bytes (media.views.playback.video_file, 256 KiB blocks read in a thread).
 
 The load, the same on both servers: 16 clients (threads with a keep-alive http.client connection each, in this
 process) asking for random 1 MiB ranges (`Range: bytes=a-(a+1 MiB-1)`, `a` uniform over the file) for

@@ -207,3 +207,89 @@ class VideoEvent(models.Model):
 
     def __str__(self):
         return f"{self.video} — {self.kind}"
+
+
+class WatchProgress(models.Model):
+    """How much of a video one signed-in person has played, as her player reports it. One row per person and
+    video: it is the video's "view" by her (counted once, however often she comes back). `watched_at` is set
+    the first time the played share reaches `media.rules.WATCHED_SHARE` (80 %) and never unset. Personal
+    data: kept for the school year (the yearly retention deletes it)."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="progress")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_progress")
+    # Seconds of the video actually played (the player sums the intervals it played, without counting twice
+    # what was played again), and the furthest position reached: both as reported, capped by the duration.
+    played_seconds = models.FloatField(default=0)
+    position = models.FloatField(default=0)
+    watched_at = models.DateTimeField(_("vue le"), null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("visionnage")
+        verbose_name_plural = _("visionnages")
+        constraints = [
+            models.UniqueConstraint(fields=["video", "user"], name="videos_one_progress_per_person"),
+        ]
+        indexes = [models.Index(fields=["user", "video"], name="videos_progress_user")]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.video_id} · {self.played_seconds:.0f} s"
+
+
+class Playlist(models.Model):
+    """A teacher's list of videos, which she may assign to one or more of her classes."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_playlists")
+    title = models.CharField(_("titre"), max_length=120)
+    description = models.TextField(_("consigne pour les élèves"), blank=True)
+    videos = models.ManyToManyField(Video, through="PlaylistItem", related_name="playlists")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("liste de vidéos")
+        verbose_name_plural = _("listes de vidéos")
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class PlaylistItem(models.Model):
+    playlist = models.ForeignKey(Playlist, on_delete=models.CASCADE, related_name="items")
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["playlist", "video"], name="videos_playlist_video_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.playlist_id} · {self.position} · {self.video_id}"
+
+
+class PlaylistAssignment(models.Model):
+    """A playlist given to a class: its current pupils see it, with what they have watched; its teachers see who
+    watched what."""
+
+    playlist = models.ForeignKey(Playlist, on_delete=models.CASCADE, related_name="assignments")
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", on_delete=models.CASCADE, related_name="video_playlists", verbose_name=_("classe")
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    due_date = models.DateField(_("à voir avant le"), null=True, blank=True)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("liste donnée à une classe")
+        verbose_name_plural = _("listes données aux classes")
+        ordering = ["-assigned_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["playlist", "school_class"], name="videos_playlist_class_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.playlist} → {self.school_class_id}"

@@ -80,3 +80,14 @@ def publication_blockers(
     if not (transcript or "").strip():
         missing.append(_("La transcription manque."))
     return missing
+
+
+# A video counts as watched once this share of it has been played (issue: "at least 80 % played").
+WATCHED_SHARE = 0.8
+
+
+def is_watched(*, played_seconds: float, duration: float | None) -> bool:
+    """Played at least `WATCHED_SHARE` of the video. A video of unknown length is never "watched"."""
+    if not duration or duration <= 0:
+        return False
+    return played_seconds >= WATCHED_SHARE * duration

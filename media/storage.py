@@ -2,7 +2,7 @@
 
 - Video files: the private storage `STORAGES["videos"]` when the settings name one (an S3 bucket through
   django-storages in production), else a `FileSystemStorage` at `MEDIA_VIDEO_ROOT` (default `var/videos`), which
-  has no public URL: files are served by `media.views.video_file`, which checks who asks.
+  has no public URL: files are served by `media.views.playback.video_file`, which checks who asks.
 - Posters and thumbnails: the default storage (public images under MEDIA_URL).
 - Chunks of an upload in progress: a local folder, `MEDIA_UPLOAD_TEMP_DIR` (default `var/uploads-partial`), one
   file per upload session; the accepted file is then moved (renamed on one disk) into the video storage.

@@ -134,7 +134,7 @@ def test_under_asgi_the_file_streams_asynchronously(video):
         return b"".join([chunk async for chunk in response.streaming_content])
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("media.views.BLOCK", 1000)  # several blocks
+        patch.setattr("media.views.playback.BLOCK", 1000)  # several blocks
         assert async_to_sync(scenario)() == DATA[10:]
 
 
