@@ -6,9 +6,11 @@ README's table), as docker-compose.yml does.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -313,6 +315,57 @@ MEDIA_UPLOAD_SESSION_HOURS = env.int("MEDIA_UPLOAD_SESSION_HOURS", default=24)
 MEDIA_UPLOAD_TEMP_DIR = Path(env.str("MEDIA_UPLOAD_TEMP_DIR", default=str(VAR_DIR / "uploads-partial")))
 MEDIA_VIDEO_ROOT = Path(env.str("MEDIA_VIDEO_ROOT", default=str(VAR_DIR / "videos")))
 MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
+
+
+def s3_video_storage(env: environ.Env) -> dict | None:
+    """STORAGES["videos"] for an S3-compatible bucket (AWS, Scaleway, OVHcloud, MinIO…) when
+    MEDIA_VIDEO_S3_BUCKET is set; None otherwise (files on disk at MEDIA_VIDEO_ROOT).
+
+    The bucket stays private (no ACL is set on the files): players get a signed URL valid for
+    MEDIA_VIDEO_S3_URL_SECONDS, and the bucket answers their Range requests. Addresses are path-style on the
+    endpoint (https://endpoint/bucket/name), so that the one origin the Content-Security-Policy allows for media
+    is the endpoint's."""
+    bucket = env.str("MEDIA_VIDEO_S3_BUCKET", default="")
+    if not bucket:
+        return None
+    region = env.str("MEDIA_VIDEO_S3_REGION", default="")
+    endpoint = env.str("MEDIA_VIDEO_S3_ENDPOINT_URL", default="")
+    endpoint = endpoint or (f"https://s3.{region}.amazonaws.com" if region else "https://s3.amazonaws.com")
+    url_seconds = env.int("MEDIA_VIDEO_S3_URL_SECONDS", default=3600)
+    if not 60 <= url_seconds <= 7 * 24 * 3600:  # S3 signs for a week at most
+        raise ImproperlyConfigured("MEDIA_VIDEO_S3_URL_SECONDS must be between 60 and 604800.")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": region or None,
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+        "querystring_auth": True,
+        "querystring_expire": url_seconds,
+        "default_acl": None,
+        "file_overwrite": False,
+        # Files opened through the storage spill to disk past 16 MiB (the default, 0, keeps a 2 GB video in
+        # memory); the processing itself downloads straight into a file (media.storage.local_copy).
+        "max_memory_size": 16 * 1024**2,
+    }
+    # Without keys, boto3 looks for credentials itself (AWS_ACCESS_KEY_ID…, an instance role).
+    access_key = env.str("MEDIA_VIDEO_S3_ACCESS_KEY_ID", default="")
+    if access_key:
+        options["access_key"] = access_key
+        options["secret_key"] = env.str("MEDIA_VIDEO_S3_SECRET_ACCESS_KEY", default="")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def url_origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+VIDEO_S3_STORAGE = s3_video_storage(env)
+if VIDEO_S3_STORAGE:
+    STORAGES["videos"] = VIDEO_S3_STORAGE
+    # The playback view redirects <video> to the bucket: the policy must let media come from there.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"].append(url_origin(VIDEO_S3_STORAGE["OPTIONS"]["endpoint_url"]))
 
 # --- Live rooms ------------------------------------------------------------------------------------------------
 REALTIME_MAX_MESSAGE_LENGTH = env.int("REALTIME_MAX_MESSAGE_LENGTH", default=1000)

@@ -303,6 +303,33 @@ class VideoDetailView(ApiView):
             raise _refused(error) from None
         return Response(_video_body(video, request))
 
+    @extend_schema(
+        tags=TAGS,
+        operation_id="videos_destroy",
+        summary=_("Supprimer une vidéo et ses fichiers"),
+        description=_(
+            "Définitif : la vidéo, ses sous-titres et son historique, puis ses fichiers (vidéo, affiche, vignettes). "
+            "Ses auteurs suppriment un brouillon ou une vidéo retirée ; l'équipe de la plateforme, toute vidéo."
+        ),
+        responses={
+            204: None,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description=_(
+                    "Vidéo publiée ou en attente de validation : à retirer d'abord (code « invalid_state »)."
+                ),
+            ),
+        },
+    )
+    def delete(self, request, pk):
+        video = _managed_video(request, pk)
+        try:
+            services.video_delete(video=video, actor=request.user)
+        except services.VideoError as error:
+            return error_response(error.code, error.messages[0], status_code=status.HTTP_409_CONFLICT)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class VideoTransitionView(ApiView):
     @extend_schema(
@@ -322,8 +349,7 @@ class VideoTransitionView(ApiView):
         data = TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         action = data.validated_data["action"]
-        allowed = services.MODERATION_ACTIONS if permissions.can_moderate_videos(request.user) else ()
-        if action not in allowed and action not in services.MAKER_ACTIONS:
+        if action not in selectors.permitted_actions(request.user):
             raise exceptions.PermissionDenied()
         try:
             video = services.video_transition(

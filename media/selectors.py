@@ -1,12 +1,14 @@
 """Reads of the video library, for the API and the pages (browse, player, the makers' lists)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
+from backend.accounts.enums import MembershipStatus
+from backend.schools.models import SchoolClass
 from media import rules
 from media.enums import ImageFormat, ProcessingStatus, UploadStatus, VideoState
-from media.models import Caption, Thumbnail, UploadSession, Video, VideoFile
-from media.permissions import maker_associations, maker_organisations
+from media.models import Caption, PlaylistItem, Thumbnail, UploadSession, Video, VideoFile
+from media.permissions import can_moderate_videos, maker_associations, maker_organisations
 from media.storage import image_storage
 
 
@@ -17,9 +19,11 @@ def published_videos(
     level: str = "",
     max_duration: float | None = None,
     query: str = "",
+    min_duration: float | None = None,
 ) -> QuerySet[Video]:
     """The catalogue: published videos, newest first, filtered; a level asks for videos of that level or of
-    both; `query` looks for each word in the title and the job, or a ROME code."""
+    both; `query` looks for each word in the title and the job, or a ROME code. Durations in seconds: at most
+    `max_duration`, strictly more than `min_duration`."""
     videos = Video.objects.filter(state=VideoState.PUBLISHED).select_related("host_organisation", "association")
     if sector:
         videos = videos.filter(sector=sector)
@@ -29,6 +33,8 @@ def published_videos(
         videos = videos.filter(level__in=[level, "all"])
     if max_duration is not None:
         videos = videos.filter(duration__lte=max_duration)
+    if min_duration is not None:
+        videos = videos.filter(duration__gt=min_duration)
     if query:
         for word in query.split():
             videos = videos.filter(Q(title__icontains=word) | Q(job_title__icontains=word) | Q(rome_code__iexact=word))
@@ -105,3 +111,122 @@ def upload_for(user, session_id) -> UploadSession | None:
 def open_upload(video: Video) -> UploadSession | None:
     """The upload still receiving chunks for this video: the page resumes it after a reload."""
     return UploadSession.objects.filter(video=video, status=UploadStatus.RECEIVING).order_by("-created_at").first()
+
+
+# Library pages ---------------------------------------------------------------------------------------------------
+# Reads of the browse page and the video page (media/views/library.py). Watch counts are in media/watching.py.
+
+
+def library_videos(**filters) -> QuerySet[Video]:
+    """`published_videos` with what a card shows: whether the video has captions."""
+    has_captions = Exists(Caption.objects.filter(video=OuterRef("pk")))
+    return published_videos(**filters).annotate(has_captions=has_captions)
+
+
+def thumbnail_sources_for(videos) -> dict[int, dict[str, str]]:
+    """`thumbnail_sources` for many videos in one query: {video id: {"webp": srcset, "jpeg": srcset}}."""
+    storage = image_storage()
+    found: dict[int, dict[str, list[str]]] = {}
+    thumbnails = Thumbnail.objects.filter(video__in=[video.pk for video in videos]).order_by("width")
+    for thumbnail in thumbnails.only("video_id", "width", "format", "storage_name"):
+        by_format = found.setdefault(thumbnail.video_id, {})
+        by_format.setdefault(thumbnail.format, []).append(f"{storage.url(thumbnail.storage_name)} {thumbnail.width}w")
+    return {
+        video_id: {image_format: ", ".join(items) for image_format, items in by_format.items()}
+        for video_id, by_format in found.items()
+    }
+
+
+def taught_classes(user) -> QuerySet[SchoolClass]:
+    """The current classes she teaches in a school where she is confirmed staff (as on the teacher's home)."""
+    return (
+        SchoolClass.objects.filter(
+            teachers=user,
+            archived_at__isnull=True,
+            school__staff__user=user,
+            school__staff__status=MembershipStatus.CONFIRMED,
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+# Makers' pages ---------------------------------------------------------------------------------------------------
+# Reads of the makers' list, the manage page and the review queue (media/views/making.py).
+
+
+def permitted_actions(user) -> set[str]:
+    """The lifecycle moves a person who manages a video may make: the makers' moves, and the moderation's for
+    platform staff (the API's transition view asks the same)."""
+    from media import services  # services reads this module: imported when called, not at import time
+
+    permitted = set(services.MAKER_ACTIONS)
+    if can_moderate_videos(user):
+        permitted |= set(services.MODERATION_ACTIONS)
+    return permitted
+
+
+def actions_for(user, video: Video) -> list[str]:
+    """The moves this person may make on this video now: those its state allows (the API's `allowed_actions`)
+    among those she is permitted."""
+    from media import services
+
+    permitted = permitted_actions(user)
+    return [action for action in services.allowed_actions(video) if action in permitted]
+
+
+def _with_readiness(videos: QuerySet[Video]) -> QuerySet[Video]:
+    """What `listed_blockers` needs, read with the videos themselves."""
+    return videos.annotate(
+        has_file=Exists(VideoFile.objects.filter(video=OuterRef("pk"))),
+        has_french_captions=Exists(Caption.objects.filter(video=OuterRef("pk"), language=rules.FRENCH)),
+    )
+
+
+def makers_videos(user) -> QuerySet[Video]:
+    """The makers' list: `videos_managed_by`, with what each still lacks (see `listed_blockers`)."""
+    return _with_readiness(videos_managed_by(user)).order_by("-updated_at", "-pk")
+
+
+def review_queue() -> QuerySet[Video]:
+    """`videos_in_review` with their makers and what they lack (normally nothing: submitting checked it)."""
+    return _with_readiness(videos_in_review().select_related("host_organisation", "association"))
+
+
+def listed_blockers(video: Video) -> list[str]:
+    """`publication_blockers` of a video read by `makers_videos` or `review_queue`, without another query."""
+    return rules.publication_blockers(
+        has_file=video.has_file,
+        processing_succeeded=video.processing_status == ProcessingStatus.SUCCEEDED,
+        has_french_captions=video.has_french_captions,
+        transcript=video.transcript,
+    )
+
+
+def managed_video(pk) -> Video | None:
+    return Video.objects.select_related("host_organisation", "association").filter(pk=pk).first()
+
+
+def captions_of(video: Video) -> list[Caption]:
+    """The video's tracks, French first, without their text."""
+    tracks = Caption.objects.filter(video=video).defer("webvtt")
+    return sorted(tracks, key=lambda caption: (caption.language != rules.FRENCH, caption.language))
+
+
+def video_history(video: Video):
+    return video.events.select_related("actor", "actor__pupil_profile").order_by("-created_at", "-pk")
+
+
+# Deleting a video ------------------------------------------------------------------------------------------------
+# What the confirmation page says will go (media/views/deleting.py).
+
+
+def deletion_summary(video: Video) -> dict:
+    """The video's file, its number of caption tracks, of teachers' playlists holding it, and whether an upload
+    is in progress."""
+    return {
+        "file": VideoFile.objects.filter(video=video).only("size", "original_name").first(),
+        "caption_count": Caption.objects.filter(video=video).count(),
+        "playlist_count": PlaylistItem.objects.filter(video=video).values("playlist").distinct().count(),
+        "uploading": UploadSession.objects.filter(video=video, status=UploadStatus.RECEIVING).exists(),
+    }

@@ -24,10 +24,18 @@ from backend.offers import taxonomy
 from backend.offers.rules import validate_rome_code
 from backend.organisations.enums import Sector
 from backend.organisations.models import Association, HostOrganisation
-from media import captions, images, probing, rules, selectors
+from media import captions, images, permissions, probing, rules, selectors
 from media.enums import ImageFormat, ProcessingStatus, UploadStatus, VideoEventKind, VideoLevel, VideoState
 from media.models import Caption, Thumbnail, UploadSession, Video, VideoEvent, VideoFile
-from media.storage import delete_quietly, image_storage, local_path, partial_path, store_video, video_storage
+from media.storage import (
+    delete_after_commit,
+    delete_quietly,
+    image_storage,
+    local_copy,
+    partial_path,
+    store_video,
+    video_storage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -286,8 +294,9 @@ def upload_chunk_append(
     interleave: the first wins, the second finds the offset moved and is refused (`OffsetMismatch`). A chunk is
     whole or nothing: one that arrives short is refused and the offset stays. The last chunk completes the
     upload: see `upload_complete`."""
-    locked = UploadSession.objects.select_for_update().get(pk=session.pk)
-    if locked.status != UploadStatus.RECEIVING:
+    locked = UploadSession.objects.select_for_update().filter(pk=session.pk).first()
+    # None: the video (and its uploads) was deleted while this chunk waited for the lock.
+    if locked is None or locked.status != UploadStatus.RECEIVING:
         raise VideoError(_("Cet envoi est terminé : il ne reçoit plus de morceaux."), code="upload_closed")
     if locked.expires_at <= timezone.now():
         raise VideoError(_("Cet envoi a expiré : recommencez-le."), code="upload_expired")
@@ -357,8 +366,9 @@ def upload_complete(*, session: UploadSession) -> UploadSession:
         found = probing.probe(path)
     except probing.MediaRefused as refusal:
         return _refuse_upload(session, str(refusal))
+    # Saved before the video's row is locked: to a bucket, this is a long upload.
+    stored = store_video(path, f"{session.video.uuid}/{session.pk}.{found.container}")
     video = _locked(session.video)
-    stored = store_video(path, f"{video.uuid}/{session.pk}.{found.container}")
     previous = VideoFile.objects.filter(video=video).first()
     fields = {
         "storage_name": stored,
@@ -379,7 +389,7 @@ def upload_complete(*, session: UploadSession) -> UploadSession:
             setattr(previous, name, value)
         previous.created_at = timezone.now()
         previous.save()
-        transaction.on_commit(lambda: delete_quietly(video_storage(), old_name))
+        delete_after_commit(video_storage(), [old_name])
     else:
         VideoFile.objects.create(video=video, **fields)
     video.duration = found.duration
@@ -437,7 +447,12 @@ def video_process(*, video_id: int) -> str:
         _processing_failed(video_id, reason)
         return "failed"
     with transaction.atomic():
-        video = Video.objects.select_for_update().get(pk=video_id)
+        video = Video.objects.select_for_update().filter(pk=video_id).first()
+        if video is None:
+            # Deleted while its file was read: what was written for it goes too.
+            if not poster_uploaded:
+                delete_quietly(image_storage(), poster_name)
+            return "gone"
         storage = image_storage()
         kept = []
         for width, height, image_format, data in thumbnails:
@@ -467,24 +482,14 @@ def _poster_for(video: Video, storage_name: str, poster_uploaded: bool, poster_n
     if poster_uploaded and poster_name and storage.exists(poster_name):
         with storage.open(poster_name, "rb") as handle:
             return images.load_checked(handle.read()), poster_name
-    path = local_path(video_storage(), storage_name)
-    if path is None:
-        return _poster_from_remote(video, storage_name)
-    probing.probe(path)
-    frame = probing.frame_at(path, fraction=0.1).convert("RGB")
-    return frame, _save_poster(video, frame)
-
-
-def _poster_from_remote(video: Video, storage_name: str):
-    """A remote storage (S3): the file is copied to a temporary local file for PyAV."""
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(suffix=".video") as local, video_storage().open(storage_name, "rb") as remote:
-        while block := remote.read(READ_BLOCK):
-            local.write(block)
-        local.flush()
-        probing.probe(local.name)
-        frame = probing.frame_at(local.name, fraction=0.1).convert("RGB")
+    # A remote storage (a bucket): PyAV reads a temporary local copy.
+    try:
+        with local_copy(video_storage(), storage_name) as path:
+            probing.probe(path)
+            frame = probing.frame_at(path, fraction=0.1).convert("RGB")
+    except FileNotFoundError:
+        # Gone from the bucket, as a missing local file is for `probe`.
+        raise probing.MediaRefused(_("Le fichier est vide.")) from None
     return frame, _save_poster(video, frame)
 
 
@@ -497,7 +502,9 @@ def _save_poster(video: Video, image) -> str:
 
 @transaction.atomic
 def _processing_failed(video_id: int, reason: str) -> None:
-    video = Video.objects.select_for_update().get(pk=video_id)
+    video = Video.objects.select_for_update().filter(pk=video_id).first()
+    if video is None:
+        return
     video.processing_status = ProcessingStatus.FAILED
     video.processing_failure = reason
     video.save(update_fields=["processing_status", "processing_failure", "updated_at"])
@@ -562,3 +569,56 @@ def caption_delete(*, caption: Caption, by) -> None:
         raise VideoError(_("Les sous-titres en français sont obligatoires pour une vidéo publiée ou en validation."))
     caption.delete()
     _log(video, VideoEventKind.EDITED, by, f"captions {caption.language} deleted")
+
+
+# --- Deleting a video and its stored files -----------------------------------------------------------------------
+
+# What the makers may delete themselves; a video in review or published is withdrawn first. Platform staff delete
+# any video.
+DELETABLE_BY_MAKERS = (VideoState.DRAFT, VideoState.WITHDRAWN)
+
+
+def deletion_refusal(*, video: Video, actor) -> str:
+    """Why this person may not delete this video in its state ("" when she may). Whether she manages the video
+    at all is the caller's check (`permissions.can_manage_video`)."""
+    if video.state in DELETABLE_BY_MAKERS or permissions.can_moderate_videos(actor):
+        return ""
+    return _(
+        "Une vidéo publiée ou en attente de validation ne peut pas être supprimée : retirez-la d'abord "
+        "(cette vidéo est : %(state)s)."
+    ) % {"state": video.get_state_display().lower()}
+
+
+@transaction.atomic
+def video_delete(*, video: Video, actor) -> None:
+    """Deletes the video and everything that hangs on it (file row, captions, thumbnails, uploads, history,
+    watch progress, places in playlists), then, once the transaction commits, its stored files: the video file,
+    the poster and thumbnails, the chunks of an upload in progress. Nothing is deleted from the storages if the
+    transaction rolls back.
+
+    The history goes with the video (a `VideoEvent` cannot outlive it): the deletion is logged instead."""
+    # Uploads first, the video second: the order an upload's last chunk takes them in (`upload_chunk_append`,
+    # then `upload_complete`), so that a deletion waits for an upload finishing rather than deadlocking with it.
+    sessions = list(UploadSession.objects.select_for_update().filter(video_id=video.pk))
+    locked = Video.objects.select_for_update().filter(pk=video.pk).first()
+    if locked is None:
+        return
+    refusal = deletion_refusal(video=locked, actor=actor)
+    if refusal:
+        raise VideoError(refusal, code="invalid_state")
+    video_names = list(VideoFile.objects.filter(video=locked).values_list("storage_name", flat=True))
+    image_names = [locked.poster, *Thumbnail.objects.filter(video=locked).values_list("storage_name", flat=True)]
+    uuid, title, pk = locked.uuid, locked.title, locked.pk
+    locked.delete()
+    delete_after_commit(video_storage(), video_names, folder=str(uuid))
+    delete_after_commit(image_storage(), image_names, folder=f"videos/{uuid}")
+    for session in sessions:
+        if session.status == UploadStatus.RECEIVING:
+            transaction.on_commit(lambda session=session: _drop_partial(session), robust=True)
+    logger.info(
+        "video deleted video=%s uuid=%s title=%r actor=%s",
+        pk,
+        uuid,
+        title,
+        getattr(actor, "pk", None),
+    )

@@ -8,6 +8,7 @@ after each test that passed.
 """
 
 import contextlib
+import mimetypes
 import os
 import re
 import shutil
@@ -195,3 +196,29 @@ def log_out(ui: WatchedPage) -> None:
 def tick(page: Page, label: str) -> None:
     """Ticks a DSFR radio button or checkbox as a person does: on its label, which covers the input."""
     page.locator("label").filter(has_text=label).first.click()
+
+
+def focus_with_tab(page: Page, selector: str, *, presses: int = 60) -> None:
+    """Presses Tab until the element has the focus, as a keyboard user does."""
+    for _ in range(presses):
+        if page.evaluate("(selector) => document.activeElement === document.querySelector(selector)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} never got the focus with Tab")
+
+
+def serve_public_media(page: Page, root) -> None:
+    """Posters and thumbnails from `root`, as the web server serves MEDIA_ROOT in production (the test server
+    does not)."""
+    from django.conf import settings
+
+    def fulfil(route):
+        name = re.sub(r"^https?://[^/]+", "", route.request.url).removeprefix(settings.MEDIA_URL)
+        path = (root / name).resolve()
+        if root.resolve() in path.parents and path.is_file():
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            route.fulfill(status=200, body=path.read_bytes(), content_type=content_type)
+        else:
+            route.fulfill(status=404, body="")
+
+    page.route(re.compile(rf"^https?://[^/]+{re.escape(settings.MEDIA_URL)}"), fulfil)

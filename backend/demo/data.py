@@ -12,6 +12,7 @@ from backend.accounts.models import PupilProfile, TutorProfile, User
 from backend.demo import offers as demo_offers
 from backend.demo import rooms as demo_rooms
 from backend.demo import scheduling as demo_scheduling
+from backend.demo import videos as demo_videos
 from backend.geo.models import Commune, Postcode
 from backend.geo.services import read_communes_file
 from backend.organisations.enums import AssociationRole, OrganisationKind, OrganisationRole, Sector
@@ -285,6 +286,14 @@ def load_world() -> Loaded:
         teacher=teacher,
         school_class=school_class,
         pupil=pupil,
+    )
+
+    demo_videos.load(
+        organisation=organisation,
+        association=association,
+        employer=employer,
+        association_staff=association_staff,
+        staff=staff,
     )
 
     accounts = [

@@ -192,6 +192,8 @@ def class_detail(request, pk):
             "school_class": school_class,
             "enrolments": selectors.current_pupils(school_class),
             "teachers": school_class.teachers.order_by("last_name"),
+            # The video lists given to the class (media app), each linking to who watched what: one query.
+            "video_playlists": school_class.video_playlists.select_related("playlist").order_by("-assigned_at"),
             "join_url": request.build_absolute_uri("/rejoindre/"),
             "page_title": str(school_class.name),
         },

@@ -43,6 +43,7 @@ def navigation(request):
         if not items:
             items.append({"url": reverse("ui:home"), "label": _("Accueil")})
         items.append({"url": reverse("offers:catalogue"), "label": _("Offres de stage")})
+        items.append({"url": reverse("videos:library"), "label": _("Vidéos")})
         roles = set(user_roles(user))
         if roles & SESSION_ROLES:
             items.append({"url": reverse("scheduling:session_list"), "label": _("Séquences à distance")})

@@ -12,6 +12,7 @@ import os
 
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
@@ -69,6 +70,9 @@ def _common_headers(response, *, content_type: str, etag: str, last_modified: st
     response["X-Content-Type-Options"] = "nosniff"
 
 
+# Both views only read. Outside ATOMIC_REQUESTS' transaction: a player asks for the file and the captions at once,
+# and neither should hold a transaction (embedded SQLite takes its write lock when one opens).
+@transaction.non_atomic_requests
 @require_safe
 def video_file(request, pk):
     """GET and HEAD: 200 whole with Accept-Ranges, 206 for one range, 416 when it cannot be satisfied."""
@@ -79,7 +83,10 @@ def video_file(request, pk):
     storage = video_storage()
     path = local_path(storage, stored.storage_name)
     if path is None:
-        return HttpResponseRedirect(storage.url(stored.storage_name))
+        response = HttpResponseRedirect(storage.url(stored.storage_name))
+        # The signed URL expires: a cached redirect would send the player to a dead address.
+        response["Cache-Control"] = "private, no-store"
+        return response
     try:
         stat = os.stat(path)
     except FileNotFoundError:
@@ -125,6 +132,7 @@ def video_file(request, pk):
     return response
 
 
+@transaction.non_atomic_requests
 @require_safe
 def caption_track(request, pk, language):
     """One captions track, as the player's <track> loads it."""

@@ -34,7 +34,7 @@ OUR_PATHS = {
     "/api/v1/sessions/{id}/bookings/": ["post"],
     "/api/v1/session-bookings/{id}/cancel/": ["post"],
     "/api/v1/videos/": ["post"],
-    "/api/v1/videos/{id}/": ["get", "patch"],
+    "/api/v1/videos/{id}/": ["delete", "get", "patch"],
     "/api/v1/videos/{id}/transitions/": ["post"],
     "/api/v1/videos/{id}/captions/": ["post"],
     "/api/v1/videos/{id}/poster/": ["post"],

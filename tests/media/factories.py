@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from media.enums import ProcessingStatus, VideoState
-from media.models import Caption, UploadSession, Video, VideoFile
+from media.models import Caption, UploadSession, Video, VideoFile, WatchProgress
 from tests.factories import AssociationFactory, HostOrganisationFactory, UserFactory
 
 WEBVTT_FR = "WEBVTT\n\n00:00:00.000 --> 00:00:00.900\nBonjour, je suis électricienne.\n"
@@ -83,3 +83,62 @@ class UploadSessionFactory(factory.django.DjangoModelFactory):
     filename = "video.mp4"
     declared_size = 4096
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=24))
+
+
+class WatchProgressFactory(factory.django.DjangoModelFactory):
+    """A person's progress on a video (by default a published one, started but not watched)."""
+
+    class Meta:
+        model = WatchProgress
+
+    video = factory.SubFactory(VideoFactory, published=True)
+    user = factory.SubFactory(UserFactory)
+    played_seconds = 0.2
+    position = 0.2
+
+    class Params:
+        watched = factory.Trait(
+            played_seconds=factory.LazyAttribute(lambda progress: progress.video.duration or 1.0),
+            position=factory.LazyAttribute(lambda progress: progress.video.duration or 1.0),
+            watched_at=factory.LazyFunction(timezone.now),
+        )
+
+
+# Teachers' playlists (models named by label: the import line above is shared).
+
+
+class PlaylistFactory(factory.django.DjangoModelFactory):
+    """A teacher's list; `videos=[...]` adds them in that order."""
+
+    class Meta:
+        model = "videos.Playlist"
+        skip_postgeneration_save = True
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Les métiers du bâtiment {n}")
+    description = "Regardez les vidéos et notez une question pour la séance."
+
+    @factory.post_generation
+    def videos(self, create, extracted, **kwargs):
+        if create and extracted:
+            for position, video in enumerate(extracted):
+                PlaylistItemFactory(playlist=self, video=video, position=position)
+
+
+class PlaylistItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "videos.PlaylistItem"
+
+    playlist = factory.SubFactory(PlaylistFactory)
+    video = factory.SubFactory(VideoFactory, published=True)
+    position = 0
+
+
+class PlaylistAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "videos.PlaylistAssignment"
+
+    playlist = factory.SubFactory(PlaylistFactory)
+    school_class = factory.SubFactory("tests.factories.SchoolClassFactory")
+    assigned_by = factory.SelfAttribute("playlist.owner")
+    due_date = None

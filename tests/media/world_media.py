@@ -34,3 +34,9 @@ def extend(world: dict) -> None:
     world["media_video"] = published
     world["media_draft"] = draft
     world["media_upload"] = UploadSessionFactory(video=draft, owner=world["users"]["employer"])
+    # A list of the world's teacher holding the published video, given to the world's class.
+    from tests.media.factories import PlaylistAssignmentFactory, PlaylistFactory
+
+    playlist = PlaylistFactory(owner=world["users"]["teacher"], videos=[published])
+    PlaylistAssignmentFactory(playlist=playlist, school_class=world["school_class"])
+    world["media_playlist"] = playlist
