@@ -63,4 +63,11 @@ JOBS = [
         task="media.tasks.uploads_expire_task",
         minute="20",
     ),
+    # Feedback: one e-mail a day to the people who have new questionnaires (each questionnaire once).
+    PeriodicJob(
+        name="invite people to give their feedback",
+        task="backend.follow_up.tasks.feedback_invitations_send_task",
+        minute="0",
+        hour="17",
+    ),
 ]

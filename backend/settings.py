@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "scheduling",
     "realtime",
     "media.apps.VideosConfig",
+    "backend.follow_up",  # reads offers and scheduling; nothing imports it
 ]
 
 MIDDLEWARE = [
@@ -373,6 +374,10 @@ REALTIME_MAX_MESSAGE_LENGTH = env.int("REALTIME_MAX_MESSAGE_LENGTH", default=100
 REALTIME_MESSAGE_RATE = env.str("REALTIME_MESSAGE_RATE", default="5/10")
 # Days after a room's end before its transcript (messages, questions, polls, reports) is deleted.
 REALTIME_RETENTION_DAYS = env.int("REALTIME_RETENTION_DAYS", default=90)
+
+# --- Feedback (backend/follow_up) ---------------------------------------------------------------------------
+# Days after a session, a tutoring appointment or an internship week during which its questionnaire can be answered.
+FEEDBACK_WINDOW_DAYS = env.int("FEEDBACK_WINDOW_DAYS", default=60)
 
 # --- DSFR --------------------------------------------------------------------------------------------------
 DSFR_USE_INTEGRITY_CHECKSUMS = True

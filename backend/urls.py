@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("backend.offers.urls")),
     path("", include("scheduling.urls")),
     path("", include("realtime.urls")),
+    path("", include("backend.follow_up.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -113,11 +113,20 @@ def world(db):
         },
     }
     # Each scheduling area adds what its pages need (tests/scheduling/world_*.py).
+    from tests.follow_up import world_follow_up
     from tests.media import world_media
     from tests.realtime import world_rooms
     from tests.scheduling import world_calendar, world_safeguarding, world_sessions, world_tutoring
 
-    for area in (world_tutoring, world_safeguarding, world_sessions, world_calendar, world_rooms, world_media):
+    for area in (
+        world_tutoring,
+        world_safeguarding,
+        world_sessions,
+        world_calendar,
+        world_rooms,
+        world_media,
+        world_follow_up,
+    ):
         area.extend(world)
     return world
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access import ADULTS, EVERYONE, LOGIN, PUPILS, ROLES, SIGNED_IN, Access
+from tests.follow_up import access_follow_up
 from tests.media import access_media
 from tests.offers import access_applications, access_catalogue, access_moderation, access_partner, access_posting
 from tests.realtime import access_rooms
@@ -127,6 +128,7 @@ for area in (
     access_calendar,
     access_rooms,
     access_media,
+    access_follow_up,
 ):
     assert not set(area.ACCESS) & set(ACCESS), f"{area.__name__} lists a URL twice"
     ACCESS.update(area.ACCESS)
