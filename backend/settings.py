@@ -239,6 +239,10 @@ TIME_ZONE = "Europe/Paris"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
+# Uploaded images (posters, thumbnails) under MEDIA_URL: Django serves them in the embedded mode; in production
+# the web server does (docker-compose sets MEDIA_SERVE=false, nginx serves /media/ and keeps media/protected/ to
+# itself).
+MEDIA_SERVE = env.bool("MEDIA_SERVE", default=True)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "uploads")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,8 +1,11 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
+from django.views.static import serve
 
 from backend import health
 
@@ -26,7 +29,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:  # uploaded files; production serves them from the web server (see docker-compose.yml)
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_SERVE:  # uploaded images in the embedded mode; production's web server serves them
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>(?!protected/).+)$",
+            login_not_required(serve),
+            {"document_root": settings.MEDIA_ROOT},
+            name="uploaded_file",
+        )
+    )

@@ -27,6 +27,8 @@ CLASS_MANAGERS = {"teacher", "school_head", "platform_staff"}
 
 ACCESS = {
     "healthz": Access(EVERYONE),
+    # Uploaded images (embedded mode): public; the world has none, hence 404 (tests/test_uploaded_files.py).
+    "uploaded_file": Access(EVERYONE, ok=404, kwargs=lambda w: {"path": "none.jpg"}),
     "set_language": Access(EVERYONE, method="post", ok=302, data={"language": "en", "next": "/"}),
     # Pages for everyone.
     "ui:welcome": Access(EVERYONE),
