@@ -29,12 +29,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
+@login_not_required
+def uploaded_file(request, path):
+    """An uploaded image from MEDIA_ROOT, read at each request (the setting may change, in tests)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.MEDIA_SERVE:  # uploaded images in the embedded mode; production's web server serves them
     urlpatterns.append(
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>(?!protected/).+)$",
-            login_not_required(serve),
-            {"document_root": settings.MEDIA_ROOT},
+            uploaded_file,
             name="uploaded_file",
         )
     )
