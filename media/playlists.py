@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from backend.accounts.enums import MembershipStatus
 from backend.schools import permissions as school_permissions
+from backend.schools import selectors as school_selectors
 from backend.schools.models import Enrolment, SchoolClass, SchoolStaff
 from media import watching
 from media.enums import VideoState
@@ -73,17 +74,7 @@ def can_see_assigned(user) -> bool:
 def assignable_classes(user) -> QuerySet[SchoolClass]:
     """The classes a person may give a list to: those she teaches, in a school whose team she belongs to
     (confirmed), not archived."""
-    return (
-        SchoolClass.objects.filter(
-            teachers=user,
-            archived_at__isnull=True,
-            school__staff__user=user,
-            school__staff__status=MembershipStatus.CONFIRMED,
-        )
-        .select_related("school")
-        .distinct()
-        .order_by("-school_year", "name", "pk")
-    )
+    return school_selectors.taught_classes(user).select_related("school").order_by("-school_year", "name", "pk")
 
 
 # --- Writes ------------------------------------------------------------------------------------------------------

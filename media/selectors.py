@@ -3,10 +3,8 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
-from backend.accounts.enums import MembershipStatus
-from backend.schools.models import SchoolClass
 from media import rules
-from media.enums import ImageFormat, ProcessingStatus, UploadStatus, VideoState
+from media.enums import ProcessingStatus, UploadStatus, VideoState
 from media.models import Caption, PlaylistItem, Thumbnail, UploadSession, Video, VideoFile
 from media.permissions import can_moderate_videos, maker_associations, maker_organisations
 from media.storage import image_storage
@@ -92,11 +90,7 @@ def caption_tracks(video: Video) -> list[dict]:
 
 def thumbnail_sources(video: Video) -> dict[str, str]:
     """`srcset` strings per format ({"webp": "url 320w, url 640w", "jpeg": ...}), for a <picture>."""
-    storage = image_storage()
-    sources: dict[str, list[str]] = {ImageFormat.WEBP: [], ImageFormat.JPEG: []}
-    for thumbnail in Thumbnail.objects.filter(video=video).order_by("width"):
-        sources[thumbnail.format].append(f"{storage.url(thumbnail.storage_name)} {thumbnail.width}w")
-    return {image_format: ", ".join(items) for image_format, items in sources.items() if items}
+    return thumbnail_sources_for([video]).get(video.pk, {})
 
 
 def poster_url(video: Video) -> str:
@@ -135,20 +129,6 @@ def thumbnail_sources_for(videos) -> dict[int, dict[str, str]]:
         video_id: {image_format: ", ".join(items) for image_format, items in by_format.items()}
         for video_id, by_format in found.items()
     }
-
-
-def taught_classes(user) -> QuerySet[SchoolClass]:
-    """The current classes she teaches in a school where she is confirmed staff (as on the teacher's home)."""
-    return (
-        SchoolClass.objects.filter(
-            teachers=user,
-            archived_at__isnull=True,
-            school__staff__user=user,
-            school__staff__status=MembershipStatus.CONFIRMED,
-        )
-        .distinct()
-        .order_by("name", "pk")
-    )
 
 
 # Makers' pages ---------------------------------------------------------------------------------------------------

@@ -70,6 +70,16 @@ def current_pupils(school_class):
     )
 
 
+def taught_classes(user):
+    """The current (not archived) classes she teaches, in a school where her membership is confirmed."""
+    return SchoolClass.objects.filter(
+        teachers=user,
+        archived_at__isnull=True,
+        school__staff__user=user,
+        school__staff__status=MembershipStatus.CONFIRMED,
+    ).distinct()
+
+
 def visible_classes(user):
     """Classes a user may see: those she teaches, every class of a school she heads, all for staff."""
     if user.is_staff:

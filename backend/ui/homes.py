@@ -54,14 +54,7 @@ def pupil_tutoring(user) -> dict:
 
 
 def teacher_home(user) -> dict:
-    classes = school_selectors.classes_with_counts(
-        SchoolClass.objects.filter(
-            teachers=user,
-            archived_at__isnull=True,
-            school__staff__user=user,
-            school__staff__status=MembershipStatus.CONFIRMED,
-        ).distinct()
-    )
+    classes = school_selectors.classes_with_counts(school_selectors.taught_classes(user))
     return {"classes": classes, "schools": school_selectors.confirmed_schools(user)}
 
 

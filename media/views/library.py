@@ -29,6 +29,7 @@ from backend.offers.search import SearchParams, offer_search
 from backend.offers.taxonomy import domain_choices, domains
 from backend.offers.views.catalogue import page_numbers
 from backend.organisations.enums import Sector
+from backend.schools import selectors as school_selectors
 from backend.ui.forms import DsfrForm
 from media import permissions, playlists, selectors, watching
 from media.enums import VideoLevel, VideoState
@@ -272,7 +273,7 @@ def video_detail(request, pk: int):
     domain = domains().get(video.domain)
     classes = []
     if published and has_role(user, Role.TEACHER):
-        taught = list(selectors.taught_classes(user))
+        taught = list(school_selectors.taught_classes(user).order_by("name", "pk"))
         classes = watching.class_view_counts(video, taught) if taught else []
     return render(
         request,
