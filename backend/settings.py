@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "realtime",
     "media.apps.VideosConfig",
     "backend.follow_up",  # reads offers and scheduling; nothing imports it
+    "backend.retention",  # school-year roll-over and retention: reads and writes every app; nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -105,3 +105,10 @@ class RequestStatus(models.TextChoices):
 class ReminderOffset(models.TextChoices):
     DAY = "24h", _("24 heures avant")
     HOUR = "1h", _("1 heure avant")
+
+
+class AttendanceSource(models.TextChoices):
+    """How a pupil's presence at a discovery session became known."""
+
+    ROLL_CALL = "roll_call", _("Appel fait par un adulte")
+    LIVE_ROOM = "live_room", _("Connexion au salon en direct")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.enums import TIME_ZONES
 from scheduling.enums import (
+    AttendanceSource,
     BookingStatus,
     CapacityUnit,
     ExceptionKind,
@@ -431,6 +432,32 @@ class SessionBooking(models.Model):
 
     def __str__(self):
         return f"{self.school_class or self.pupil} · {self.session}"
+
+
+class SessionAttendance(models.Model):
+    """Whether one pupil was at one discovery session: written when an adult takes the roll, or when the pupil
+    joins the session's live room. No row means nobody knows yet (it is neither a presence nor an absence)."""
+
+    session = models.ForeignKey(DiscoverySession, on_delete=models.CASCADE, related_name="attendances")
+    booking = models.ForeignKey(SessionBooking, on_delete=models.CASCADE, related_name="attendances")
+    pupil = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_attendances")
+    present = models.BooleanField(_("présent ou présente"))
+    source = models.CharField(_("relevé par"), max_length=16, choices=AttendanceSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("relevé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("présence à une séance")
+        verbose_name_plural = _("présences aux séances")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "pupil"], name="sched_attendance_once_per_pupil"),
+        ]
+        indexes = [models.Index(fields=["pupil", "session"], name="sched_attendance_pupil")]
+
+    def __str__(self):
+        return f"{self.pupil} · {self.session} · {'present' if self.present else 'absent'}"
 
 
 class CalendarFeed(models.Model):
