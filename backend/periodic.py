@@ -50,13 +50,6 @@ JOBS = [
         minute="15",
         hour="8",
     ),
-    # Live rooms: transcripts deleted REALTIME_RETENTION_DAYS after the room's end; the moderation log stays.
-    PeriodicJob(
-        name="delete live-room transcripts past retention",
-        task="realtime.tasks.transcripts_purge_task",
-        minute="40",
-        hour="3",
-    ),
     # Video library: unfinished uploads past MEDIA_UPLOAD_SESSION_HOURS are dropped with their chunks.
     PeriodicJob(
         name="expire unfinished video uploads",
@@ -70,4 +63,21 @@ JOBS = [
         minute="0",
         hour="17",
     ),
+    # --- retention ---
+    # Every retention rule (backend/retention/README.md, live-room transcripts included), every night. The roll-over
+    # of the school year that ended runs every night too, a no-op except on the first night from 20 August (before
+    # it the year is not over; after it the year is already closed).
+    PeriodicJob(
+        name="apply the data-retention rules",
+        task="backend.retention.tasks.retention_apply_task",
+        minute="10",
+        hour="3",
+    ),
+    PeriodicJob(
+        name="close the school year that ended",
+        task="backend.retention.tasks.rollover_school_year_task",
+        minute="30",
+        hour="2",
+    ),
+    # --- end retention ---
 ]

@@ -384,6 +384,17 @@ REALTIME_RETENTION_DAYS = env.int("REALTIME_RETENTION_DAYS", default=90)
 # Days after a session, a tutoring appointment or an internship week during which its questionnaire can be answered.
 FEEDBACK_WINDOW_DAYS = env.int("FEEDBACK_WINDOW_DAYS", default=60)
 
+# --- retention ---
+# The data-retention rules (backend/retention/README.md), applied every night by `apply_retention`.
+# Months a pupil left without a class by the yearly roll-over keeps her account before it is anonymised: a school year,
+# long enough to be put back in a class after a late re-enrolment or a repeated year, and to read her own history.
+RETENTION_PUPIL_MONTHS = env.int("RETENTION_PUPIL_MONTHS", default=12)
+# Months after which a questionnaire answer loses its respondent and its comment (the anonymous note stays counted).
+FEEDBACK_RETENTION_MONTHS = env.int("FEEDBACK_RETENTION_MONTHS", default=12)
+# Months the sign-in logs (failed attempts and sign-ins, with IP address and browser) are kept.
+RETENTION_SIGN_IN_LOG_MONTHS = env.int("RETENTION_SIGN_IN_LOG_MONTHS", default=6)
+# --- end retention ---
+
 # --- DSFR --------------------------------------------------------------------------------------------------
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 

@@ -212,8 +212,8 @@ class VideoEvent(models.Model):
 class WatchProgress(models.Model):
     """How much of a video one signed-in person has played, as her player reports it. One row per person and
     video: it is the video's "view" by her (counted once, however often she comes back). `watched_at` is set
-    the first time the played share reaches `media.rules.WATCHED_SHARE` (80 %) and never unset. Personal
-    data: kept for the school year (the yearly retention deletes it)."""
+    the first time the played share reaches `media.rules.WATCHED_SHARE` (80 %) and never unset. It stays when a
+    pupil's account is anonymised (backend/retention), so that view counts survive."""
 
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="progress")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_progress")

@@ -566,6 +566,15 @@ def presence_join(*, room: Room, user, channel_name: str, role: str, now: dateti
     was_here = fresh.exists()
     values = {"room": room, "user": user, "role": role, "joined_at": now, "seen_at": now}
     Presence.objects.update_or_create(channel_name=channel_name, defaults=values)
+    # --- attendance ---
+    # A pupil who joins a discovery session's room was at the session: scheduling decides whether it counts (her
+    # confirmed booking, the session's time) and never lets it override an adult's roll. Tutoring rooms are not
+    # concerned (their bookings carry attended / no-show).
+    if room.session_id and role == "pupil":
+        from scheduling.attendance import attendance_from_room_join
+
+        attendance_from_room_join(session=room.session, pupil=user, now=now)
+    # --- end attendance ---
     return not was_here
 
 

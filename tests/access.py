@@ -13,6 +13,7 @@ ROLES = [
     "employer",
     "association_staff",
     "platform_staff",
+    "referent",  # --- referent --- a prefecture referent (follow_up.TerritoryReferent)
     "no_role",
 ]
 PUPILS = {"pupil", "pupil_pending"}

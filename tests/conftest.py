@@ -112,11 +112,16 @@ def world(db):
             "no_role": factories.UserFactory(),
         },
     }
+    # --- referent ---
+    from tests.follow_up import world_territory
+
+    world_territory.extend(world)  # world["users"]["referent"]: the referent of the world school's département
+    # --- end referent ---
     # Each scheduling area adds what its pages need (tests/scheduling/world_*.py).
-    from tests.follow_up import world_follow_up
+    from tests.follow_up import world_class_follow_up, world_follow_up
     from tests.media import world_media
     from tests.realtime import world_rooms
-    from tests.scheduling import world_calendar, world_safeguarding, world_sessions, world_tutoring
+    from tests.scheduling import world_attendance, world_calendar, world_safeguarding, world_sessions, world_tutoring
 
     for area in (
         world_tutoring,
@@ -126,6 +131,8 @@ def world(db):
         world_rooms,
         world_media,
         world_follow_up,
+        world_attendance,
+        world_class_follow_up,
     ):
         area.extend(world)
     return world

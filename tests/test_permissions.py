@@ -8,11 +8,24 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access import ADULTS, EVERYONE, LOGIN, PUPILS, ROLES, SIGNED_IN, Access
-from tests.follow_up import access_follow_up
+from tests.follow_up import (
+    access_association,
+    access_class_follow_up,
+    access_follow_up,
+    access_school_follow_up,
+    access_territory,
+)
 from tests.media import access_media
-from tests.offers import access_applications, access_catalogue, access_moderation, access_partner, access_posting
+from tests.offers import (
+    access_agreements,
+    access_applications,
+    access_catalogue,
+    access_moderation,
+    access_partner,
+    access_posting,
+)
 from tests.realtime import access_rooms
-from tests.scheduling import access_calendar, access_safeguarding, access_sessions, access_tutoring
+from tests.scheduling import access_attendance, access_calendar, access_safeguarding, access_sessions, access_tutoring
 
 
 def class_args(world):
@@ -76,6 +89,7 @@ ACCESS = {
     ),
     "schools:class_create": Access({"teacher", "school_head"}),
     "schools:class_detail": Access(CLASS_MANAGERS, kwargs=class_args),
+    "schools:class_internship_week": Access(CLASS_MANAGERS, kwargs=class_args),
     "schools:class_join_code": Access(
         CLASS_MANAGERS, method="post", ok=302, data={"action": "rotate"}, kwargs=class_args
     ),
@@ -131,6 +145,12 @@ for area in (
     access_rooms,
     access_media,
     access_follow_up,
+    access_agreements,
+    access_attendance,
+    access_association,
+    access_school_follow_up,
+    access_class_follow_up,
+    access_territory,
 ):
     assert not set(area.ACCESS) & set(ACCESS), f"{area.__name__} lists a URL twice"
     ACCESS.update(area.ACCESS)

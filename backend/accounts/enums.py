@@ -13,11 +13,13 @@ class Role(models.TextChoices):
     EMPLOYER = "employer", _("Employeur")
     ASSOCIATION_STAFF = "association_staff", _("Équipe d'une association partenaire")
     PLATFORM_STAFF = "platform_staff", _("Équipe de la plateforme")
+    REFERENT = "referent", _("Référent ou référente de préfecture")  # --- referent ---
 
 
 # Order in which a person holding several roles lands on a home page.
 ROLE_PRIORITY = [
     Role.PLATFORM_STAFF,
+    Role.REFERENT,  # --- referent ---
     Role.SCHOOL_HEAD,
     Role.TEACHER,
     Role.ASSOCIATION_STAFF,

@@ -210,6 +210,15 @@ def load_world() -> Loaded:
         ConsentStatus.PENDING,
         school_class,
     )
+    # A pupil who found her internship: its agreement waits for the signatures (demo/offers.py).
+    placed_pupil = _pupil(
+        "sarah.k2026",
+        "Sarah",
+        "Koné",
+        today.replace(year=today.year - 15) + datetime.timedelta(days=60),
+        ConsentStatus.RECEIVED,
+        school_class,
+    )
 
     organisation, _created = HostOrganisation.objects.get_or_create(
         siret="41827364500014",
@@ -261,6 +270,8 @@ def load_world() -> Loaded:
         association_staff=association_staff,
         staff=staff,
         pupil=pupil,
+        placed_pupil=placed_pupil,
+        school_class=school_class,
         college=college,
         communes=communes,
     )

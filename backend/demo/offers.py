@@ -10,11 +10,12 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.utils import timezone
 
 from backend.offers import rules, taxonomy
 from backend.offers.enums import ApplicationStatus, OfferEventKind, OfferFormat, OfferStatus, Reservation, Track
-from backend.offers.models import Application, Offer, OfferEvent, OfferWeek
+from backend.offers.models import Agreement, Application, Offer, OfferEvent, OfferWeek
 from backend.organisations.enums import OrganisationKind
 from backend.organisations.models import HostOrganisation
 
@@ -824,8 +825,11 @@ def _application(*, offer: Offer, pupil, status: str, motivation: str, weeks: sl
     return application, True
 
 
-def load(*, ateliers, association, employer, association_staff, staff, pupil, college, communes) -> OffersReport:
-    """Creates the demo organisations, offers and the pupil's applications that are missing."""
+def load(
+    *, ateliers, association, employer, association_staff, staff, pupil, placed_pupil, school_class, college, communes
+) -> OffersReport:
+    """Creates the demo organisations, offers and the pupils' applications that are missing; the class's internship
+    week; a confirmed internship with its agreement to sign."""
     now = timezone.now()
     today = timezone.localdate()
     periods = {
@@ -885,4 +889,46 @@ def load(*, ateliers, association, employer, association_staff, staff, pupil, co
         now=now,
     )
     report.applications.append((submitted.get_status_display(), submitted.offer.title, created))
+    placed, created = _confirmed_internship(offer=offers[ACCEPTED_OFFER], pupil=placed_pupil, now=now)
+    if placed is not None:
+        report.applications.append((placed.get_status_display(), placed.offer.title, created))
+    if school_class.internship_week is None and len(periods[Track.OBSERVATION_3E]) > 2:
+        # The school's internship week: the third upcoming observation week (pupils still have time to find one).
+        school_class.internship_week = periods[Track.OBSERVATION_3E][2]
+        school_class.save(update_fields=["internship_week"])
     return report
+
+
+def _confirmed_internship(*, offer: Offer, pupil, now) -> tuple[Application | None, bool]:
+    """The pupil applied, was accepted and confirmed a week with a seat left: a seat is hers and the agreement
+    waits for its three signatures (written directly: the demo sends no e-mail)."""
+    existing = Application.objects.filter(offer=offer, pupil=pupil).first()
+    if existing is not None:
+        return existing, False
+    week = (
+        offer.weeks.filter(week_start__gt=timezone.localdate(now), seats_taken__lt=F("seats"))
+        .order_by("week_start")
+        .first()
+    )
+    if week is None:
+        return None, False
+    sent_at = now - datetime.timedelta(days=9)
+    application = Application.objects.create(
+        offer=offer,
+        pupil=pupil,
+        motivation="Bonjour, je voudrais voir comment on entretient les installations électriques d'un bâtiment.",
+        status=ApplicationStatus.CONFIRMED,
+        week=week,
+        read_at=sent_at + datetime.timedelta(hours=6),
+        answered_at=sent_at + datetime.timedelta(days=2),
+        confirmed_at=sent_at + datetime.timedelta(days=3),
+        pupil_seen_at=sent_at + datetime.timedelta(days=3),
+    )
+    Application.objects.filter(pk=application.pk).update(created_at=sent_at)
+    application.weeks.set([week])
+    OfferWeek.objects.filter(pk=week.pk).update(seats_taken=F("seats_taken") + 1)
+    school_class = pupil.enrolments.get(left_at__isnull=True).school_class
+    Agreement.objects.get_or_create(
+        application=application, defaults={"school": school_class.school, "school_class": school_class}
+    )
+    return application, True

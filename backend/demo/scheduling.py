@@ -268,6 +268,62 @@ def load(
         open_house.facilitators.set([association_staff])
         sessions += 1
 
+    # --- attendance ---
+    # A session of five days ago that the demo class's pupils booked one by one (individual mode, so that the class's
+    # upcoming session stays its only class booking; only a pupil whose guardian agreed books herself: Yanis, whose
+    # consent is pending, has no booking), the roll taken by the facilitator: Inès was there. The follow-up pages
+    # and the association's dashboard then show real attendance figures. Moved to five days ago at each load (the
+    # roll stays open for two weeks); the roll is recorded once.
+    from backend.accounts.enums import ConsentStatus
+    from backend.schools.models import Enrolment
+    from scheduling.attendance import attendance_record
+    from scheduling.models import SessionAttendance
+
+    past_day = today - datetime.timedelta(days=5)
+    past, created = DiscoverySession.objects.update_or_create(
+        association=association,
+        title="Les métiers de la logistique : un entrepôt en direct",
+        defaults=dict(
+            host_organisation=organisation,
+            description="Un préparateur de commandes et une cheffe d'entrepôt font visiter leur plateforme.",
+            sector="N11",
+            starts_at=_at(past_day, 14, 0),
+            duration_minutes=60,
+            ends_at=_at(past_day, 15, 0),
+            mode=SessionMode.INDIVIDUAL,
+            capacity=25,
+            capacity_unit=CapacityUnit.PUPILS,
+            video_provider=VideoProvider.WEBCONF,
+            video_url="https://webconf.numerique.gouv.fr/passerelle-logistique",
+            status=SessionStatus.PUBLISHED,
+            created_by=association_staff,
+        ),
+    )
+    if created:
+        past.professionals.set([professional])
+        past.facilitators.set([association_staff])
+        sessions += 1
+    classmates = Enrolment.objects.filter(
+        school_class=school_class, left_at__isnull=True, pupil__pupil_profile__consent_status=ConsentStatus.RECEIVED
+    ).select_related("pupil")
+    past_bookings = [
+        SessionBooking.objects.get_or_create(
+            session=past,
+            pupil=enrolment.pupil,
+            defaults=dict(booked_by=enrolment.pupil, places=1, status=SessionBookingStatus.CONFIRMED),
+        )[0]
+        for enrolment in classmates.order_by("pupil__username")
+    ]
+    if not SessionAttendance.objects.filter(session=past).exists():
+        for past_booking in past_bookings:
+            attendance_record(
+                booking=past_booking,
+                present_pupil_ids=[pupil.pk] if past_booking.pupil_id == pupil.pk else [],
+                by=association_staff,
+                now=past.ends_at + datetime.timedelta(minutes=10),
+            )
+    # --- end attendance ---
+
     monday = _next_weekday(today, 0, after_days=21)
     SessionRequest.objects.get_or_create(
         school_class=segpa,

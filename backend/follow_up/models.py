@@ -162,3 +162,170 @@ class FeedbackInvitation(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id} → {self.user_id}"
+
+
+# --- territory referents ---
+def validate_departement_code(code: str) -> None:
+    """A département that has communes in the reference data: mainland, Corsica (2A, 2B) and overseas (971-976)."""
+    from django.core.exceptions import ValidationError  # imported here to keep this block self-contained
+
+    from backend.geo.models import Commune
+
+    if not Commune.objects.filter(departement_code=code).exists():
+        raise ValidationError(
+            _("« %(code)s » n'est pas un code de département connu."),
+            code="unknown_departement",
+            params={"code": code},
+        )
+
+
+class TerritoryReferent(models.Model):
+    """A prefecture's internship referent ("référent stage") for one département: platform staff grant it in the
+    admin, and it gives the referent the national view restricted to her départements (role `referent`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="territory_referents",
+        verbose_name=_("personne"),
+    )
+    departement_code = models.CharField(
+        _("code du département"),
+        max_length=3,
+        validators=[validate_departement_code],
+        help_text=_("Par exemple 93, 2A ou 974."),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accordé par"),
+    )
+    granted_at = models.DateTimeField(_("accordé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("référent ou référente de préfecture")
+        verbose_name_plural = _("référents et référentes de préfecture")
+        ordering = ["departement_code", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "departement_code"], name="follow_up_referent_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.departement_code}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        # Pupils are minors: the role opens figures about other pupils' schools.
+        if self.user_id and self.user.is_pupil:
+            raise ValidationError({"user": _("Un compte d'élève ne peut pas être référent de préfecture.")})
+
+
+# --- end territory referents ---
+
+
+# --- class follow-up ---
+
+
+class NudgeKind(models.TextChoices):
+    """The few fixed messages a teacher may send a pupil from the class follow-up. No free text: pupils are minors,
+    and fixed, kind words need no moderation."""
+
+    APPLY = "apply", _("Candidater à des offres de stage")
+    TUTORING = "tutoring", _("Réserver un rendez-vous de tutorat")
+    SESSION = "session", _("Participer à une séquence de découverte")
+    VIDEOS = "videos", _("Regarder des vidéos sur les métiers")
+
+
+class Nudge(models.Model):
+    """A teacher's encouragement to one pupil of her class, shown on the pupil's home until she marks it seen (and
+    e-mailed to her when she has an address). At most one of a kind per pupil and day — `sent_on` is the pupil's
+    date when it was sent — so that a pupil is never flooded with the same message."""
+
+    pupil = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges")
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", on_delete=models.CASCADE, related_name="nudges", verbose_name=_("classe")
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("envoyée par"),
+    )
+    kind = models.CharField(_("message"), max_length=16, choices=NudgeKind.choices)
+    sent_on = models.DateField(_("jour d'envoi (fuseau de l'élève)"))
+    created_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    seen_at = models.DateTimeField(_("vue le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("relance d'un élève")
+        verbose_name_plural = _("relances des élèves")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "kind", "sent_on"], name="follow_up_nudge_once_a_day"),
+        ]
+        indexes = [models.Index(fields=["pupil", "seen_at"], name="follow_up_nudge_pupil_seen")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.pupil_id} ({self.sent_on})"
+
+
+# --- end class follow-up ---
+
+
+# --- association dashboard ---
+class AssociationTarget(models.Model):
+    """What an association aims for in one school year (1 September – 31 August, Paris time), set by its staff and
+    shown against what it achieved on its dashboard (`association_dashboard`). An empty share means no target."""
+
+    association = models.ForeignKey(
+        "organisations.Association",
+        on_delete=models.CASCADE,
+        related_name="targets",
+        verbose_name=_("association"),
+    )
+    school_year = models.PositiveSmallIntegerField(
+        _("année scolaire"), help_text=_("L'année de la rentrée : 2026 pour 2026-2027.")
+    )
+    sessions = models.PositiveIntegerField(_("séquences tenues"), default=0)
+    pupils = models.PositiveIntegerField(_("élèves touchés"), default=0)
+    priority_pupils_share = models.PositiveSmallIntegerField(
+        _("part des élèves de l'éducation prioritaire (%)"),
+        null=True,
+        blank=True,
+        help_text=_("REP+, REP ou QPV, en pourcentage des élèves touchés (de 0 à 100)."),
+    )
+    professionals = models.PositiveIntegerField(_("professionnels mobilisés"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("objectif annuel d'association")
+        verbose_name_plural = _("objectifs annuels des associations")
+        ordering = ["association", "-school_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "school_year"], name="follow_up_target_once_per_year"),
+            # Positive fields already refuse negatives on PostgreSQL only; these hold on every database.
+            models.CheckConstraint(
+                condition=Q(sessions__gte=0, pupils__gte=0, professionals__gte=0),
+                name="follow_up_target_counts_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority_pupils_share__isnull=True)
+                | Q(priority_pupils_share__gte=0, priority_pupils_share__lte=100),
+                name="follow_up_target_share_percent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.association} · {self.school_year}-{self.school_year + 1}"
+
+
+# --- end association dashboard ---

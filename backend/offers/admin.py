@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.offers import services
 from backend.offers.enums import OfferEventKind, ReportDecision
-from backend.offers.models import Application, Offer, OfferEvent, OfferReport, OfferWeek
+from backend.offers.models import Agreement, Application, Offer, OfferEvent, OfferReport, OfferWeek
 from backend.ui.admin import ReadOnlyAdmin
 
 
@@ -144,3 +144,13 @@ class ApplicationAdmin(ReadOnlyAdmin):
     search_fields = ["offer__title", "pupil__username"]
     list_select_related = ["offer", "pupil", "week"]
     exclude = ["teacher_note"]  # the teachers' private note is theirs
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ReadOnlyAdmin):
+    """Signatures are given on the agreement's page by the parties themselves, never here."""
+
+    list_display = ["created_at", "application", "school", "status", "host_signed_at", "school_signed_at"]
+    list_filter = ["status"]
+    search_fields = ["application__offer__title", "school__name", "school__uai"]
+    list_select_related = ["application__offer", "application__pupil", "school"]

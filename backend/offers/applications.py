@@ -15,6 +15,8 @@ States (see `ApplicationStatus`)::
   accepted**: the managers may propose another week, or decline it; unconfirmed, it expires after 7 days.
 - Confirming withdraws the pupil's other pending applications that ask for the same week.
 - Withdrawing a confirmed application gives its seat back.
+- Confirming writes the internship agreement to sign; withdrawing a confirmed application cancels it (see
+  `agreements.py`).
 
 Pupils have no e-mail: they see every change on their applications page (`pupil_seen_at` keeps what they have
 seen). Managers get an e-mail on a new application, on reminders and when an accepted or confirmed application
@@ -36,8 +38,8 @@ from django.utils.translation import gettext as _
 from backend.accounts.enums import ConsentStatus
 from backend.accounts.models import User
 from backend.accounts.services import email_send_on_commit
+from backend.offers import agreements, permissions
 from backend.offers import application_selectors as selectors
-from backend.offers import permissions
 from backend.offers import selectors as offer_selectors
 from backend.offers.enums import PENDING_APPLICATION_STATUSES, ApplicationStatus, DeclineReason, OfferStatus
 from backend.offers.models import Application, Offer, OfferWeek
@@ -395,6 +397,7 @@ def application_confirm(*, application: Application, pupil: User, now: datetime.
     application.pupil_seen_at = moment
     application.save(update_fields=["status", "confirmed_at", "pupil_seen_at", "updated_at"])
     _withdraw_overlapping(application, week=week, moment=moment)
+    agreements.agreement_create(application=application)
     _notify_teachers(application)
     return application
 
@@ -446,6 +449,8 @@ def application_withdraw(
     application.closed_at = moment
     application.pupil_seen_at = moment
     application.save(update_fields=["status", "closed_at", "pupil_seen_at", "updated_at"])
+    if was == ApplicationStatus.CONFIRMED:
+        agreements.agreement_cancel(application=application, now=moment)
     if was in (ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED):
         _notify_managers_closed(application, reason="withdrawn")
     return application

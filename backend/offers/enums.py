@@ -75,3 +75,20 @@ class OfferEventKind(models.TextChoices):
     HIDDEN = "hidden", _("Masquée par la modération")
     UNHIDDEN = "unhidden", _("Rétablie par la modération")
     REPORT_DISMISSED = "report_dismissed", _("Signalement écarté")
+
+
+class AgreementStatus(models.TextChoices):
+    """The internship agreement (convention de stage) of a confirmed internship."""
+
+    TO_SIGN = "to_sign", _("À signer")
+    SIGNED = "signed", _("Signée par toutes les parties")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+class AgreementParty(models.TextChoices):
+    """Who signs: the host organisation, the school's head, and the pupil's legal representative (on paper: the
+    school records that the signed copy came back)."""
+
+    HOST = "host", _("Structure d'accueil")
+    SCHOOL = "school", _("Chef ou cheffe d'établissement")
+    GUARDIAN = "guardian", _("Représentant légal de l'élève")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.geo.search import normalise_search
 from backend.offers.enums import (
+    AgreementStatus,
     ApplicationStatus,
     DeclineReason,
     OfferEventKind,
@@ -252,3 +253,55 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.pupil} → {self.offer}"
+
+
+class Agreement(models.Model):
+    """The internship agreement (convention de stage) of a confirmed application: written when the pupil confirms,
+    signed by the host organisation and the school's head; the school records that the copy signed by the
+    pupil's legal representative came back. Signed when the three are there; cancelled if the internship is
+    withdrawn. The school is the pupil's school when she confirmed."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="agreement")
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="agreements"
+    )
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", on_delete=models.SET_NULL, null=True, blank=True, related_name="agreements"
+    )
+    status = models.CharField(
+        _("état"), max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.TO_SIGN
+    )
+    host_signed_at = models.DateTimeField(_("signée par la structure le"), null=True, blank=True)
+    host_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    school_signed_at = models.DateTimeField(_("signée par l'établissement le"), null=True, blank=True)
+    school_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    guardian_signed_at = models.DateTimeField(_("exemplaire signé par la famille reçu le"), null=True, blank=True)
+    guardian_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("établie le"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("convention de stage")
+        verbose_name_plural = _("conventions de stage")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["school", "status"], name="offers_agreement_school")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="signed")
+                | (
+                    Q(host_signed_at__isnull=False)
+                    & Q(school_signed_at__isnull=False)
+                    & Q(guardian_signed_at__isnull=False)
+                ),
+                name="offers_agreement_signed_by_all",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.get_status_display()}"

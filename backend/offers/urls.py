@@ -1,6 +1,6 @@
 """Offer pages: the public catalogue, posting and moderation, applications. Each area keeps its own routes."""
 
-from backend.offers.views import applications, catalogue, exports, moderation, posting
+from backend.offers.views import agreements, applications, catalogue, exports, moderation, posting
 
 app_name = "offers"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *posting.urlpatterns,
     *moderation.urlpatterns,
     *applications.urlpatterns,
+    *agreements.urlpatterns,
 ]

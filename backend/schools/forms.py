@@ -105,3 +105,28 @@ class SchoolClassForm(DsfrForm):
         if school and level and level not in levels_taught(school.kind):
             self.add_error("level", _("Ce niveau n'existe pas dans ce type d'établissement."))
         return cleaned
+
+
+class InternshipWeekForm(DsfrForm):
+    week = forms.DateField(
+        label=_("Semaine de stage de la classe"),
+        required=False,
+        help_text=_(
+            "Le lundi de la semaine où la classe part en stage. Laissez vide si elle n'est pas encore décidée. "
+            "Format attendu : JJ/MM/AAAA"
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, school_class, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school_class = school_class
+
+    def clean_week(self):
+        from backend.schools.services import internship_week_refusal
+
+        week = self.cleaned_data["week"]
+        refusal = internship_week_refusal(school_class=self.school_class, week=week)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return week

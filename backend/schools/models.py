@@ -101,6 +101,11 @@ class SchoolClass(models.Model):
     teachers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="taught_classes", verbose_name=_("enseignants")
     )
+    # The Monday of the week the class leaves for its internship (the school decides it): every pupil should have
+    # a confirmed internship before it. Empty until the school sets it.
+    internship_week = models.DateField(
+        _("semaine de stage"), null=True, blank=True, help_text=_("Le lundi de la semaine de stage de la classe.")
+    )
     join_code = models.CharField(_("code pour rejoindre la classe"), max_length=JOIN_CODE_LENGTH, unique=True)
     join_code_enabled = models.BooleanField(_("inscriptions ouvertes"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -75,6 +75,33 @@ def school_class_create(
     return school_class
 
 
+def internship_week_refusal(*, school_class: SchoolClass, week: datetime.date | None) -> str | None:
+    """Why `week` cannot be the class's internship week, or None. The week is given by its Monday and falls in the
+    class's school year (September to August); None clears it."""
+    if week is None:
+        return None
+    if week.weekday() != 0:
+        return _("Indiquez le lundi de la semaine de stage.")
+    first = datetime.date(school_class.school_year, 9, 1) - datetime.timedelta(days=6)
+    last = datetime.date(school_class.school_year + 1, 8, 31)
+    if not first <= week <= last:
+        return _("La semaine de stage doit tomber pendant l'année scolaire %(year)s de la classe.") % {
+            "year": school_class.school_year_label
+        }
+    return None
+
+
+@transaction.atomic
+def class_internship_week_set(*, school_class: SchoolClass, week: datetime.date | None) -> SchoolClass:
+    """The school sets (or clears) the week its class leaves for the internship."""
+    refusal = internship_week_refusal(school_class=school_class, week=week)
+    if refusal:
+        raise SchoolError(refusal)
+    school_class.internship_week = week
+    school_class.save(update_fields=["internship_week"])
+    return school_class
+
+
 @transaction.atomic
 def join_code_rotate(*, school_class: SchoolClass) -> SchoolClass:
     """A new code replaces the old one, which stops working at once."""

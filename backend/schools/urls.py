@@ -12,6 +12,7 @@ urlpatterns = [
     path("classes/nouvelle/", views.class_create, name="class_create"),
     path("classes/<int:pk>/", views.class_detail, name="class_detail"),
     path("classes/<int:pk>/code/", views.class_join_code, name="class_join_code"),
+    path("classes/<int:pk>/semaine-de-stage/", views.class_internship_week, name="class_internship_week"),
     path("classes/<int:pk>/eleves/<int:pupil_pk>/accord/", views.pupil_consent, name="pupil_consent"),
     path(
         "classes/<int:pk>/eleves/<int:pupil_pk>/mot-de-passe/",

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -198,6 +199,44 @@ def class_detail(request, pk):
             "page_title": str(school_class.name),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def class_internship_week(request, pk):
+    """The class's internship week, set by its teachers or the school's heads."""
+    school_class = _managed_class(request, pk)
+    form = forms.InternshipWeekForm(
+        request.POST or None, school_class=school_class, initial={"week": school_class.internship_week}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.class_internship_week_set(school_class=school_class, week=form.cleaned_data["week"])
+        if form.cleaned_data["week"]:
+            messages.success(
+                request,
+                _("Semaine de stage enregistrée : celle du %(date)s.")
+                % {"date": form.cleaned_data["week"].strftime("%d/%m/%Y")},
+            )
+        else:
+            messages.success(request, _("La semaine de stage de la classe est effacée."))
+        return redirect(_safe_next(request) or reverse("schools:class_detail", args=[school_class.pk]))
+    return render(
+        request,
+        "schools/class_internship_week.html",
+        {
+            "school_class": school_class,
+            "form": form,
+            "next": _safe_next(request),
+            "page_title": _("Semaine de stage de la classe %(name)s") % {"name": school_class.name},
+        },
+    )
+
+
+def _safe_next(request) -> str | None:
+    """Back to the page that sent her here (one of ours), if any."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return None
 
 
 @require_POST

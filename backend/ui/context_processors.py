@@ -13,6 +13,7 @@ ROLE_NAV = {
     Role.PROFESSIONAL: ("ui:home_organisation", Role.PROFESSIONAL.label),
     Role.ASSOCIATION_STAFF: ("ui:home_association", Role.ASSOCIATION_STAFF.label),
     Role.PLATFORM_STAFF: ("ui:home_platform", Role.PLATFORM_STAFF.label),
+    Role.REFERENT: ("follow_up:territory", Role.REFERENT.label),  # --- referent ---
 }
 
 # Who browses the remote discovery sessions (association staff and platform staff plan them from there too).

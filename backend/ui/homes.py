@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from backend.accounts.enums import ConsentStatus, MembershipStatus
 from backend.accounts.models import User
-from backend.offers import application_selectors
+from backend.offers import agreements, application_selectors
 from backend.offers import selectors as offer_selectors
 from backend.offers.enums import ApplicationStatus, OfferStatus
 from backend.offers.models import Application, Offer
@@ -53,9 +53,18 @@ def pupil_tutoring(user) -> dict:
     return {"tutoring_upcoming": list(scheduling_selectors.bookings_of_pupil(user, upcoming=True)[:3])}
 
 
+def agreements_waiting(user) -> int:
+    """Internship agreements that wait for one of her signatures (or, at school, for the family's copy)."""
+    return agreements.visible_agreements(user).filter(agreements.waiting_for(user)).count()
+
+
 def teacher_home(user) -> dict:
     classes = school_selectors.classes_with_counts(school_selectors.taught_classes(user))
-    return {"classes": classes, "schools": school_selectors.confirmed_schools(user)}
+    return {
+        "classes": classes,
+        "schools": school_selectors.confirmed_schools(user),
+        "agreements_waiting": agreements_waiting(user),
+    }
 
 
 def school_head_home(user) -> dict:
@@ -72,7 +81,7 @@ def school_head_home(user) -> dict:
                 "pupils": sum(c.pupil_count for c in classes),
             }
         )
-    return {"headed_schools": schools}
+    return {"headed_schools": schools, "agreements_waiting": agreements_waiting(user)}
 
 
 def _memberships(queryset):
@@ -94,7 +103,12 @@ def organisation_home(user) -> dict:
             }
         )
     can_post_offers = any(item["can_manage"] for item in organisations)
-    return {"organisations": organisations, "can_post_offers": can_post_offers, **offer_figures(user)}
+    return {
+        "organisations": organisations,
+        "can_post_offers": can_post_offers,
+        "agreements_waiting": agreements_waiting(user) if can_post_offers else 0,
+        **offer_figures(user),
+    }
 
 
 def offer_figures(user) -> dict:

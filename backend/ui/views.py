@@ -17,6 +17,7 @@ ROLE_HOMES = {
     Role.EMPLOYER: ("ui:home_organisation", homes.organisation_home, "ui/home_organisation.html"),
     Role.ASSOCIATION_STAFF: ("ui:home_association", homes.association_home, "ui/home_association.html"),
     Role.PLATFORM_STAFF: ("ui:home_platform", homes.platform_staff_home, "ui/home_platform.html"),
+    Role.REFERENT: ("follow_up:territory", None, None),  # --- referent --- her home is the territory view
 }
 
 

@@ -143,10 +143,28 @@ def test_weeks_lie_in_the_coming_internship_periods():
         assert week.week_start > today
         assert week.week_start.weekday() == 0
         assert week.seats >= 1
-        assert week.seats_taken == 0
+        # Seats taken are the confirmed internships of the week (the demo's placed pupil holds one).
+        assert week.seats_taken == week.placements.filter(status=ApplicationStatus.CONFIRMED).count()
         periods = demo_offers.OBSERVATION_WEEKS if week.offer.track == Track.OBSERVATION_3E else demo_offers.PFMP_WEEKS
         assert week.week_start.isocalendar().week in periods
     assert not Offer.objects.filter(weeks__isnull=True).exists()
+
+
+def test_a_demo_pupil_found_her_internship_and_its_agreement_waits_for_signatures():
+    from backend.offers.enums import AgreementStatus
+    from backend.schools.models import SchoolClass
+
+    load()
+    load()  # idempotent: still one application, one seat taken
+    placed = Application.objects.get(pupil__username="sarah.k2026")
+    assert placed.status == ApplicationStatus.CONFIRMED
+    assert placed.week.seats_taken == 1
+    assert placed.agreement.status == AgreementStatus.TO_SIGN
+    school_class = SchoolClass.objects.get(name="3e B")
+    assert placed.agreement.school_class == school_class
+    assert school_class.internship_week is not None
+    assert school_class.internship_week.weekday() == 0
+    assert placed.week.week_start < school_class.internship_week
 
 
 def test_the_demo_pupil_has_an_acceptance_to_confirm_and_an_application_waiting():

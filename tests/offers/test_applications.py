@@ -339,8 +339,13 @@ def test_confirm_takes_a_seat_and_tells_the_teachers(world, mailoutbox, django_c
     assert application.status == ApplicationStatus.CONFIRMED
     assert application.confirmed_at
     assert OfferWeek.objects.get(pk=application.week_id).seats_taken == 1
-    assert [message.to for message in mailoutbox] == [[world["users"]["teacher"].email]]
-    assert "confirmé" in mailoutbox[0].body
+    updates = [message for message in mailoutbox if "convention" not in message.subject]
+    assert [message.to for message in updates] == [[world["users"]["teacher"].email]]
+    assert "confirmé" in updates[0].body
+    # The agreement to sign goes to the school's head and the organisation's employer (tests/offers/test_agreements).
+    assert sorted(message.to[0] for message in mailoutbox if "convention" in message.subject) == sorted(
+        [world["users"]["school_head"].email, world["users"]["employer"].email]
+    )
 
 
 @pytest.mark.parametrize(

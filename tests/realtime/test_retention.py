@@ -25,7 +25,6 @@ from realtime.models import (
     Room,
 )
 from realtime.services import transcripts_purge
-from realtime.tasks import transcripts_purge_task
 from tests.realtime.factories import MessageFactory
 from tests.scheduling.factories import SeatedBookingFactory, SessionBookingFactory, SessionsWorldFactory
 
@@ -168,13 +167,15 @@ def test_running_again_finds_nothing_to_delete(cast):
     assert "Rien à supprimer." in purge_command("--wet-run")
 
 
-def test_the_nightly_task_does_the_same(cast):
-    result = transcripts_purge_task.delay()
+def test_the_nightly_retention_job_purges_the_transcripts(cast):
+    """backend.retention runs every retention rule each night; the transcripts' is this one."""
+    from backend.retention.tasks import retention_apply_task
 
-    assert result.get()["rooms"] == 2
+    retention_apply_task.delay().get()
+
     assert holds(cast.old) == EMPTY
     assert holds(cast.recent) == FULL
-    job = next(job for job in periodic.JOBS if job.task == "realtime.tasks.transcripts_purge_task")
+    job = next(job for job in periodic.JOBS if job.task == "backend.retention.tasks.retention_apply_task")
     assert job.hour == "3"  # nightly
 
 

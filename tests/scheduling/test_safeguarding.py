@@ -229,5 +229,5 @@ def test_list_queries_do_not_grow_with_tutors(client, django_assert_max_num_quer
         tutor = affiliated_tutor(factories.AssociationFactory())
         HonourabilityAttestationFactory(user=tutor)
     client.force_login(staff)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # a fixed cost: the header's roles take one query per providing app
         assert client.get(reverse("scheduling:safeguarding_tutors")).status_code == 200
