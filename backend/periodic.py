@@ -63,6 +63,13 @@ JOBS = [
         minute="0",
         hour="17",
     ),
+    # The association dashboards' and the national view's figures, recomputed before FOLLOW_UP_FIGURES_SECONDS (15
+    # minutes) expire, so that readers find them ready (backend/follow_up/figures.py).
+    PeriodicJob(
+        name="recompute the dashboards' figures",
+        task="backend.follow_up.tasks.figures_refresh_task",
+        minute="*/10",
+    ),
     # --- retention ---
     # Every retention rule (backend/retention/README.md, live-room transcripts included), every night. The roll-over
     # of the school year that ended runs every night too, a no-op except on the first night from 20 August (before

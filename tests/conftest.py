@@ -61,6 +61,13 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _dashboards_computed_at_each_request(settings):
+    """Dashboards' figures are kept for a while in production (backend/follow_up/figures.py); tests change data
+    between two requests, so they compute them each time (tests/follow_up/test_figures.py turns the keeping on)."""
+    settings.FOLLOW_UP_FIGURES_SECONDS = 0
+
+
 @pytest.fixture
 def world(db):
     """One school with a head, a teacher, a class with two pupils, an organisation, an association."""

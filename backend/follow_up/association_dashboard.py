@@ -46,7 +46,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.enums import MembershipStatus
 from backend.accounts.models import User
-from backend.follow_up import rules, selectors
+from backend.follow_up import figures, rules, selectors
 from backend.follow_up.enums import FeedbackKind, RespondentRole
 from backend.follow_up.models import AssociationTarget
 from backend.organisations.enums import AssociationRole, Sector
@@ -457,7 +457,21 @@ def association_dashboard(
 
     # 9. Satisfaction; 10. the target.
     dashboard.satisfaction = _satisfaction(association, start, end)
-    dashboard.target = AssociationTarget.objects.filter(association=association, school_year=school_year).first()
+    dashboard.target = association_target(association, school_year)
+    return dashboard
+
+
+def association_target(association: Association, school_year: int) -> AssociationTarget | None:
+    return AssociationTarget.objects.filter(association=association, school_year=school_year).first()
+
+
+def association_dashboard_kept(association: Association, school_year: int) -> Dashboard:
+    """The dashboard as `figures` keeps it (computed at most every FOLLOW_UP_FIGURES_SECONDS; `dashboard.now` says
+    when), with its target read afresh: the staff may have just set it."""
+    dashboard, _computed_at = figures.read(
+        "association", (association.pk, school_year), lambda: association_dashboard(association, school_year)
+    )
+    dashboard.target = association_target(association, school_year)
     return dashboard
 
 

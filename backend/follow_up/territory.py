@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from backend.accounts.enums import Role
 from backend.accounts.roles import has_role
+from backend.follow_up import figures
 from backend.geo.models import Commune
 from backend.offers.enums import ApplicationStatus, OfferFormat, OfferStatus, Track
 from backend.offers.models import Application, Offer, OfferWeek
@@ -309,6 +310,23 @@ def territory_figures(
     _pupil_figures(figures, known, sector=sector, track=track)
     _map(figures, known)
     return figures
+
+
+def figures_parts(*, year: SchoolYear, scope: list[str] | None, sector: str = "", track: str = "") -> tuple:
+    """What tells one view's kept figures from another's."""
+    return (year.start, ",".join(scope) if scope is not None else "france", sector or "-", track or "-")
+
+
+def territory_figures_kept(
+    *, year: SchoolYear, scope: list[str] | None, sector: str = "", track: str = "", known: dict | None = None
+) -> tuple[TerritoryFigures, datetime.datetime]:
+    """`territory_figures` as `figures` keeps them (computed at most every FOLLOW_UP_FIGURES_SECONDS), and when they
+    were computed."""
+    return figures.read(
+        "territory",
+        figures_parts(year=year, scope=scope, sector=sector, track=track),
+        lambda: territory_figures(year=year, scope=scope, sector=sector, track=track, known=known),
+    )
 
 
 # Offers of a school year and their seats by département × sector × track × format. The weeks are summed per offer

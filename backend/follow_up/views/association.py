@@ -73,7 +73,7 @@ def _satisfaction_rows(dashboard: board.Dashboard) -> list[dict]:
 def association_dashboard(request, pk):
     association = _association_or_404(request.user, pk)
     year, year_error = _year(request)
-    dashboard = board.association_dashboard(association, year)
+    dashboard = board.association_dashboard_kept(association, year)
     return render(
         request,
         "follow_up/association_dashboard.html",
@@ -243,7 +243,7 @@ def dashboard_rows(dashboard: board.Dashboard) -> list[list]:
 def association_export_csv(request, pk):
     association = _association_or_404(request.user, pk)
     year, _year_error = _year(request)
-    dashboard = board.association_dashboard(association, year)
+    dashboard = board.association_dashboard_kept(association, year)
     return csv_response(
         dashboard_rows(dashboard),
         filename=filename(_("tableau-de-bord"), association.name, board.school_year_label(year)),

@@ -43,22 +43,27 @@ def _filtered(request):
         raise Http404
     form = TerritoryFilterForm(request.GET, departements=known, scope=scope)
     if not form.is_valid():
-        return form, None
+        return form, None, None
     data = form.cleaned_data
-    figures = territory.territory_figures(
+    figures, computed_at = territory.territory_figures_kept(
         year=form.school_year(),
         scope=[data["departement"]] if data["departement"] else scope,
         sector=data["secteur"],
         track=data["parcours"],
         known=known,
     )
-    return form, figures
+    return form, figures, computed_at
 
 
 @require_GET
 def territory_view(request):
-    form, figures = _filtered(request)
-    context = {"form": form, "figures": figures, "page_title": _("Vue nationale et départementale")}
+    form, figures, computed_at = _filtered(request)
+    context = {
+        "form": form,
+        "figures": figures,
+        "computed_at": computed_at,
+        "page_title": _("Vue nationale et départementale"),
+    }
     if figures is None:
         return render(request, "follow_up/territory.html", context, status=400)
     context["charts"] = {
@@ -89,7 +94,7 @@ def territory_view(request):
 
 @require_GET
 def territory_export_csv(request):
-    form, figures = _filtered(request)
+    form, figures, _computed_at = _filtered(request)
     if figures is None:
         errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
         return HttpResponseBadRequest(
