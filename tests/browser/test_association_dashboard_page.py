@@ -60,7 +60,7 @@ def test_the_staff_sets_a_target_and_sees_it_against_the_achievement(ui):
     page.get_by_label(re.compile(r"^\s*Élèves touchés")).fill("12")
     page.get_by_label(re.compile(r"^\s*Professionnels mobilisés")).fill("4")
     page.get_by_role("button", name="Enregistrer les objectifs").click()
-    expect(page.get_by_role("alert")).to_contain_text("rien n'a été enregistré")
+    expect(page.get_by_role("alert")).to_contain_text("Le formulaire contient des erreurs")
     assert not AssociationTarget.objects.exists()
     ui.check()
     page.get_by_label(re.compile(r"^\s*Séquences tenues")).fill("4")
