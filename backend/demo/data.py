@@ -309,6 +309,7 @@ def load_world() -> Loaded:
 
     accounts = [
         ("Élève", pupil.username),
+        ("Élève qui a trouvé son stage (convention à signer)", placed_pupil.username),
         ("Enseignant", teacher.username),
         ("Cheffe d'établissement", head.username),
         ("Tuteur bénévole", tutor.username),
