@@ -20,8 +20,9 @@ The rules, in one place:
   tutor of; `association_tutors` writes it as one SQL query, checked against scheduling's `tutor_associations` in
   the tests.
 - **A pupil's school** is the school of her current class (one at most); a pupil without a current class is counted
-  under "unknown". The **priority kind** buckets do not overlap: REP+, then REP, then "QPV outside REP/REP+", then
-  "other", then "unknown school". The share of priority-education pupils is REP+ + REP + QPV over pupils reached.
+  under "unknown". The **priority kind** buckets (`counting.priority_kind`) do not overlap: REP+, then REP, then
+  "QPV outside REP/REP+", then the others, then "unknown school". The share of priority-education pupils is REP+ +
+  REP + QPV over pupils reached.
 - **Sector**: the grand domaine (first letter of the ROME code) of the session; a pupil who attended sessions of two
   sectors counts in both rows (tutoring has no sector), so the sector rows may add up to more than the total.
 - **Professionals mobilised**: distinct professionals of held sessions; **tutors mobilised**: distinct tutors of the
@@ -34,7 +35,6 @@ The rules, in one place:
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -47,37 +47,29 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.enums import MembershipStatus
 from backend.accounts.models import User
 from backend.follow_up import figures, rules, selectors
+from backend.follow_up.counting import PriorityKind, SchoolYear, priority_kind, school_year_of
 from backend.follow_up.enums import FeedbackKind, RespondentRole
 from backend.follow_up.models import AssociationTarget
 from backend.organisations.enums import AssociationRole, Sector
 from backend.organisations.models import Association, AssociationMembership
-from backend.schools.enums import Priority
 from backend.schools.models import Enrolment
 from scheduling.enums import BookingStatus, SessionBookingStatus, SessionStatus
 from scheduling.models import AvailabilitySettings, Booking, DiscoverySession, SessionAttendance, SessionBooking
 
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 # How many past school years the year select offers (and accepts), besides the current one and the next.
 YEARS_BACK = 5
 
 # --- School years ---------------------------------------------------------------------------------------------------
 
 
-def school_year_of(moment: datetime.datetime) -> int:
-    """The school year (its start year) of an aware moment, from 1 September 00:00 Paris time."""
-    local = moment.astimezone(PARIS)
-    return local.year if local.month >= 9 else local.year - 1
-
-
 def school_year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     """The school year `year`-`year + 1` as [start, end) in UTC."""
-    start = datetime.datetime(year, 9, 1, tzinfo=PARIS)
-    end = datetime.datetime(year + 1, 9, 1, tzinfo=PARIS)
-    return start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
+    school_year = SchoolYear(year)
+    return school_year.starts_at.astimezone(datetime.UTC), school_year.ends_at.astimezone(datetime.UTC)
 
 
 def school_year_label(year: int) -> str:
-    return f"{year}-{year + 1}"
+    return SchoolYear(year).label
 
 
 def school_year_choices(*, now: datetime.datetime | None = None) -> list[int]:
@@ -104,35 +96,11 @@ def parse_school_year(value, *, now: datetime.datetime | None = None) -> tuple[i
 # --- Priority kinds -------------------------------------------------------------------------------------------------
 
 
-class PriorityKind:
-    """Non-overlapping buckets of a pupil's school: REP+, then REP, then QPV outside REP/REP+, then the others."""
-
-    REP_PLUS = "rep_plus"
-    REP = "rep"
-    QPV = "qpv"
-    OTHER = "other"
-    UNKNOWN = "unknown"
-
-    ORDER = (REP_PLUS, REP, QPV, OTHER, UNKNOWN)
-    PRIORITY = (REP_PLUS, REP, QPV)
-    LABELS = {
-        REP_PLUS: _("REP+"),
-        REP: _("REP"),
-        QPV: _("QPV hors REP et REP+"),
-        OTHER: _("Hors éducation prioritaire"),
-        UNKNOWN: _("Établissement inconnu (élève sans classe actuelle)"),
-    }
-
-
-def priority_kind(priority: str | None, qpv: bool | None) -> str:
-    """The bucket of a school from its priority-education kind and QPV flag (None: the pupil has no current class)."""
-    if priority is None:
-        return PriorityKind.UNKNOWN
-    if priority == Priority.REP_PLUS:
-        return PriorityKind.REP_PLUS
-    if priority == Priority.REP:
-        return PriorityKind.REP
-    return PriorityKind.QPV if qpv else PriorityKind.OTHER
+# The page's name for pupils whose school it cannot tell.
+PRIORITY_LABELS = {
+    **PriorityKind.LABELS,
+    PriorityKind.UNKNOWN: _("Établissement inconnu (élève sans classe actuelle)"),
+}
 
 
 # --- The association's tutors ---------------------------------------------------------------------------------------
@@ -401,7 +369,7 @@ def association_dashboard(
     dashboard.by_priority = [
         Row(
             kind,
-            str(PriorityKind.LABELS[kind]),
+            str(PRIORITY_LABELS[kind]),
             by_kind[kind],
             share=rules.share(by_kind[kind], dashboard.pupils_reached),
         )

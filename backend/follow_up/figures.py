@@ -70,7 +70,7 @@ def refresh_usual() -> dict[str, int]:
                 year=year, scope=territory_scope, known=known
             ),
         )
-    school_year = association_dashboard.school_year_of(timezone.now())
+    school_year = year.start
     associations = list(Association.objects.order_by("pk"))
     for association in associations:
         refresh(

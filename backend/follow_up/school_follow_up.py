@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 
-from backend.accounts.enums import MembershipStatus
 from backend.offers.agreements import agreement_counts_by_school
 from backend.offers.application_selectors import track_for_level
 from backend.offers.enums import AgreementStatus, ApplicationStatus
 from backend.offers.models import Agreement
 from backend.schools.enums import StaffRole
-from backend.schools.models import School, SchoolClass, SchoolStaff
+from backend.schools.models import School, SchoolClass
+from backend.schools.permissions import is_confirmed_staff
 
 # A class whose internship week is this close (or past) with pupils still without an internship is "late".
 LATE_WITHIN_DAYS = 14
@@ -57,12 +57,7 @@ def can_follow_school(user, school: School) -> bool:
     """Its confirmed heads, and platform staff."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return (
-        user.is_staff
-        or SchoolStaff.objects.filter(
-            user=user, school=school, role=StaffRole.HEAD, status=MembershipStatus.CONFIRMED
-        ).exists()
-    )
+    return user.is_staff or is_confirmed_staff(user, school, role=StaffRole.HEAD)
 
 
 def _progress(*, internship: bool, pupils: int, placed: int, week, today: datetime.date) -> tuple[str, int | None]:

@@ -20,28 +20,26 @@ Every figure comes from a fixed number of GROUP BY queries, whatever the number 
 """
 
 import datetime
+import functools
 import math
-import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Avg, Case, Count, F, IntegerField, Sum, Value, When
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.accounts.enums import Role
 from backend.accounts.roles import has_role
 from backend.follow_up import figures
+from backend.follow_up.counting import PriorityKind, SchoolYear, current_school_year, priority_kind
 from backend.geo.models import Commune
 from backend.offers.enums import ApplicationStatus, OfferFormat, OfferStatus, Track
 from backend.offers.models import Application, Offer, OfferWeek
 from backend.organisations.enums import Sector
-from backend.schools.enums import Priority
 from backend.schools.models import Enrolment, School, SchoolClass
 
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 COUNTED_OFFER_STATUSES = (OfferStatus.PUBLISHED, OfferStatus.UNPUBLISHED, OfferStatus.ARCHIVED)
 REMOTE = None  # the key of the "À distance" line, where a département code would be
 # How many school years the view offers to look back on (the current one included).
@@ -57,11 +55,8 @@ STATUS_GROUPS = {
     "closed": (gettext_lazy("Retirée ou expirée"), (ApplicationStatus.WITHDRAWN, ApplicationStatus.EXPIRED)),
 }
 PRIORITY_KINDS = {
-    "rep_plus": gettext_lazy("REP+"),
-    "rep": gettext_lazy("REP"),
-    "qpv": gettext_lazy("QPV (hors REP et REP+)"),
-    "none": gettext_lazy("Hors éducation prioritaire"),
-    "unknown": gettext_lazy("Sans classe cette année-là"),
+    **PriorityKind.LABELS,
+    PriorityKind.UNKNOWN: gettext_lazy("Sans classe cette année-là"),
 }
 
 
@@ -95,36 +90,6 @@ def departement_scope(user) -> list[str] | None:
 
 
 # School years ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SchoolYear:
-    start: int  # the year of the rentrée: 2026 for 2026-2027
-
-    @property
-    def label(self) -> str:
-        return f"{self.start}-{self.start + 1}"
-
-    @property
-    def first_day(self) -> datetime.date:
-        return datetime.date(self.start, 9, 1)
-
-    @property
-    def next_first_day(self) -> datetime.date:
-        return datetime.date(self.start + 1, 9, 1)
-
-    @property
-    def starts_at(self) -> datetime.datetime:
-        return datetime.datetime(self.start, 9, 1, tzinfo=PARIS)
-
-    @property
-    def ends_at(self) -> datetime.datetime:
-        return datetime.datetime(self.start + 1, 9, 1, tzinfo=PARIS)
-
-
-def current_school_year(now: datetime.datetime | None = None) -> SchoolYear:
-    today = (now or timezone.now()).astimezone(PARIS).date()
-    return SchoolYear(today.year if today.month >= 9 else today.year - 1)
 
 
 def school_year_choices(now: datetime.datetime | None = None) -> list[SchoolYear]:
@@ -169,6 +134,11 @@ def departements() -> dict[str, Departement]:
         )
         for row in rows
     }
+
+
+def departements_kept() -> dict[str, Departement]:
+    """`departements()` kept like the figures (reference data: it changes when the communes are imported)."""
+    return figures.read("departements", (), departements)[0]
 
 
 def departement_sort_key(code: str) -> tuple:
@@ -504,13 +474,7 @@ def _place_label(code: str, known: dict[str, Departement]) -> str:
 
 
 def _priority_kind(school: dict | None) -> str:
-    if school is None:
-        return "unknown"
-    if school["priority"] == Priority.REP_PLUS:
-        return "rep_plus"
-    if school["priority"] == Priority.REP:
-        return "rep"
-    return "qpv" if school["qpv"] else "none"
+    return priority_kind(school["priority"], school["qpv"]) if school else PriorityKind.UNKNOWN
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -553,7 +517,9 @@ OUTLINES = (
 LABELLED = 10  # the largest circles are labelled with their département's code
 
 
+@functools.cache
 def outline_paths() -> list[str]:
+    """The mainland's outline as SVG paths: drawn from constants, computed once per process."""
     paths = []
     for outline in OUTLINES:
         points = [_project(latitude, longitude) for latitude, longitude in outline]

@@ -28,9 +28,11 @@ from backend.accounts.models import User
 from backend.accounts.services import email_send_on_commit
 from backend.offers.enums import AgreementParty, AgreementStatus
 from backend.offers.models import Agreement, Application
+from backend.offers.permissions import is_offer_employer, is_posting_association_staff
 from backend.organisations.enums import AssociationRole, OrganisationRole
 from backend.schools.enums import StaffRole
 from backend.schools.models import SchoolStaff
+from backend.schools.permissions import is_confirmed_staff
 from backend.schools.selectors import pupil_current_class
 
 # Which moment each party's signature is stored in.
@@ -53,13 +55,8 @@ class AgreementError(Exception):
 # --- Who -----------------------------------------------------------------------------------------------------------
 
 
-def _is_head(user, school_id) -> bool:
-    return (
-        school_id is not None
-        and SchoolStaff.objects.filter(
-            user=user, school_id=school_id, role=StaffRole.HEAD, status=MembershipStatus.CONFIRMED
-        ).exists()
-    )
+def _is_head(user, agreement: Agreement) -> bool:
+    return agreement.school_id is not None and is_confirmed_staff(user, agreement.school_id, role=StaffRole.HEAD)
 
 
 def _teaches(user, agreement: Agreement) -> bool:
@@ -67,27 +64,7 @@ def _teaches(user, agreement: Agreement) -> bool:
     return (
         school_class is not None
         and school_class.teachers.filter(pk=user.pk).exists()
-        and SchoolStaff.objects.filter(
-            user=user, school_id=school_class.school_id, status=MembershipStatus.CONFIRMED
-        ).exists()
-    )
-
-
-def _is_host_employer(user, agreement: Agreement) -> bool:
-    return user.organisation_memberships.filter(
-        organisation_id=agreement.application.offer.organisation_id,
-        role=OrganisationRole.EMPLOYER,
-        status=MembershipStatus.CONFIRMED,
-    ).exists()
-
-
-def _is_posting_association_staff(user, agreement: Agreement) -> bool:
-    association_id = agreement.application.offer.association_id
-    return (
-        bool(association_id)
-        and user.association_memberships.filter(
-            association_id=association_id, role=AssociationRole.STAFF, status=MembershipStatus.CONFIRMED
-        ).exists()
+        and is_confirmed_staff(user, school_class.school_id)
     )
 
 
@@ -96,11 +73,11 @@ def can_sign(user, agreement: Agreement, party: str) -> bool:
     if not getattr(user, "is_authenticated", False) or user.is_pupil:
         return False
     if party == AgreementParty.HOST:
-        return _is_host_employer(user, agreement)
+        return is_offer_employer(user, agreement.application.offer)
     if party == AgreementParty.SCHOOL:
-        return _is_head(user, agreement.school_id)
+        return _is_head(user, agreement)
     if party == AgreementParty.GUARDIAN:
-        return _is_head(user, agreement.school_id) or _teaches(user, agreement)
+        return _is_head(user, agreement) or _teaches(user, agreement)
     return False
 
 
@@ -110,8 +87,8 @@ def can_view(user, agreement: Agreement) -> bool:
         return False
     if user.is_staff or agreement.application.pupil_id == user.pk:
         return True
-    return any(can_sign(user, agreement, party) for party in AgreementParty) or _is_posting_association_staff(
-        user, agreement
+    return any(can_sign(user, agreement, party) for party in AgreementParty) or is_posting_association_staff(
+        user, agreement.application.offer
     )
 
 
@@ -137,16 +114,9 @@ def visible_agreements(user) -> QuerySet[Agreement]:
         return agreements
     if user.is_pupil:
         return agreements.filter(application__pupil=user)
-    confirmed_schools = SchoolStaff.objects.filter(user=user, status=MembershipStatus.CONFIRMED)
-    head_schools = confirmed_schools.filter(role=StaffRole.HEAD).values("school_id")
     return agreements.filter(
-        Q(school_id__in=head_schools)
-        | Q(school_class__teachers=user, school_class__school_id__in=confirmed_schools.values("school_id"))
-        | Q(
-            application__offer__organisation__memberships__user=user,
-            application__offer__organisation__memberships__role=OrganisationRole.EMPLOYER,
-            application__offer__organisation__memberships__status=MembershipStatus.CONFIRMED,
-        )
+        _school_q(user)
+        | _employer_q(user)
         | Q(
             application__offer__association__memberships__user=user,
             application__offer__association__memberships__role=AssociationRole.STAFF,
@@ -157,20 +127,31 @@ def visible_agreements(user) -> QuerySet[Agreement]:
 
 def waiting_for(user) -> Q:
     """Agreements still to sign that wait for one of this person's signatures (a filter on `visible_agreements`)."""
-    confirmed = SchoolStaff.objects.filter(user=user, status=MembershipStatus.CONFIRMED)
-    head_schools = confirmed.filter(role=StaffRole.HEAD).values("school_id")
-    host = Q(
-        host_signed_at__isnull=True,
+    host = Q(host_signed_at__isnull=True) & _employer_q(user)
+    school = Q(school_signed_at__isnull=True, school_id__in=_head_schools(user))
+    guardian = Q(guardian_signed_at__isnull=True) & _school_q(user)
+    return Q(status=AgreementStatus.TO_SIGN) & (host | school | guardian)
+
+
+def _head_schools(user):
+    return SchoolStaff.objects.filter(user=user, role=StaffRole.HEAD, status=MembershipStatus.CONFIRMED).values(
+        "school_id"
+    )
+
+
+def _school_q(user) -> Q:
+    """Agreements of her school as its head, or of her classes as their teacher (the ones who follow the pupil)."""
+    confirmed = SchoolStaff.objects.filter(user=user, status=MembershipStatus.CONFIRMED).values("school_id")
+    return Q(school_id__in=_head_schools(user)) | Q(school_class__teachers=user, school_class__school_id__in=confirmed)
+
+
+def _employer_q(user) -> Q:
+    """Agreements of offers of her organisation, as its confirmed employer."""
+    return Q(
         application__offer__organisation__memberships__user=user,
         application__offer__organisation__memberships__role=OrganisationRole.EMPLOYER,
         application__offer__organisation__memberships__status=MembershipStatus.CONFIRMED,
     )
-    school = Q(school_signed_at__isnull=True, school_id__in=head_schools)
-    guardian = Q(guardian_signed_at__isnull=True) & (
-        Q(school_id__in=head_schools)
-        | Q(school_class__teachers=user, school_class__school_id__in=confirmed.values("school_id"))
-    )
-    return Q(status=AgreementStatus.TO_SIGN) & (host | school | guardian)
 
 
 def with_related(queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:

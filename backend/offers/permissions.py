@@ -58,22 +58,30 @@ def reservation_allows(user, offer) -> bool:
     return any(school.pk in reserved for school in schools)
 
 
+def is_offer_employer(user, offer) -> bool:
+    """A confirmed employer of the offer's host organisation."""
+    return user.organisation_memberships.filter(
+        organisation_id=offer.organisation_id, role=OrganisationRole.EMPLOYER, status=MembershipStatus.CONFIRMED
+    ).exists()
+
+
+def is_posting_association_staff(user, offer) -> bool:
+    """Confirmed staff of the association that posted the offer (if one did)."""
+    return (
+        bool(offer.association_id)
+        and user.association_memberships.filter(
+            association_id=offer.association_id, role=AssociationRole.STAFF, status=MembershipStatus.CONFIRMED
+        ).exists()
+    )
+
+
 def can_manage_offer(user, offer) -> bool:
     """Employers of the offer's organisation, staff of the association that posted it, platform staff."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_staff:
         return True
-    if (
-        offer.association_id
-        and user.association_memberships.filter(
-            association_id=offer.association_id, role=AssociationRole.STAFF, status=MembershipStatus.CONFIRMED
-        ).exists()
-    ):
-        return True
-    return user.organisation_memberships.filter(
-        organisation_id=offer.organisation_id, role=OrganisationRole.EMPLOYER, status=MembershipStatus.CONFIRMED
-    ).exists()
+    return is_posting_association_staff(user, offer) or is_offer_employer(user, offer)
 
 
 def can_view_offer(user, offer) -> bool:

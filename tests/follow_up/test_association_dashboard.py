@@ -172,7 +172,7 @@ def test_every_figure_of_the_year(world):
         "rep_plus": 1,
         "rep": 2,
         "qpv": 2,
-        "other": 2,
+        "none": 2,
         "unknown": 1,
     }
     assert dashboard.priority_pupils == 5

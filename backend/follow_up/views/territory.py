@@ -37,7 +37,7 @@ def _filtered(request):
     if not territory.can_view_territory(request.user):
         raise PermissionDenied
     scope = territory.departement_scope(request.user)
-    known = territory.departements()
+    known = territory.departements_kept()
     chosen = request.GET.get("departement", "")
     if scope is not None and chosen in known and chosen not in scope:
         raise Http404
