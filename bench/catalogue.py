@@ -10,11 +10,12 @@ postgres://postgres@127.0.0.1:5432/passerelle_bench (CATALOGUE_BENCH_DATABASE_UR
 database when missing, migrating it and importing the communes when it has none; its offers are generated
 afresh on each run.
 
-Figures: sql_p50_ms / sql_p95_ms (the search's statements — count, page, weeks of the page — replayed on a
-cursor), selector_p50_ms / selector_p95_ms (the same through the ORM), http_p50_ms / http_p95_ms (the catalogue
-page), api_p50_ms / api_p95_ms (GET /api/v1/offers/), page_rps_c16, page_queries (SQL statements per page),
-mean_results, generate_seconds. The API's per-address throttle is raised for the server under test (it would
-answer 429 after 60 requests a minute); the throttle still runs on every request.
+Figures: sql_p50_ms / sql_p95_ms (the search's statements — the page with its offers' weeks, and the count when
+the page does not hold the whole result — replayed on a cursor), selector_p50_ms / selector_p95_ms (the same
+through the ORM), http_p50_ms / http_p95_ms (the catalogue page), api_p50_ms / api_p95_ms (GET /api/v1/offers/),
+page_rps_c16, page_queries (SQL statements per page), mean_results, generate_seconds. The API's per-address
+throttle is raised for the server under test (it would answer 429 after 60 requests a minute); the throttle still
+runs on every request.
 
 Run alone: `python -m bench catalogue`.
 """

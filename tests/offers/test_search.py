@@ -14,6 +14,7 @@ from backend.offers.search import (
     EARTH_RADIUS_KM,
     SearchParams,
     SearchSort,
+    bookable_weeks,
     can_filter_reserved,
     crude_stem,
     default_place,
@@ -231,6 +232,28 @@ def test_full_offers_and_past_weeks_are_left_out(centre):
     assert sorted(titles(result)) == ["Des places", "Une semaine complète, une libre"]
     listed = next(found for found in result.offers if found.title.startswith("Une semaine"))
     assert [week.week_start for week in listed.open_weeks] == [next_monday(5)]
+
+
+def test_the_weeks_read_with_the_page_are_the_bookable_weeks(centre):
+    """The page's statement reads each offer's open weeks itself (no prefetch): the same weeks as
+    `bookable_weeks`, in date order, with their seats left, whatever order they were created in."""
+    today = timezone.localdate()
+    found = offer(title="Plusieurs semaines", commune=centre, weeks=[next_monday(9), next_monday(3), next_monday(6)])
+    found.weeks.create(week_start=today - datetime.timedelta(days=today.weekday() + 7), seats=2)  # past
+    found.weeks.filter(week_start=next_monday(6)).update(seats=3, seats_taken=3)  # full
+    found.weeks.filter(week_start=next_monday(9)).update(seats=5, seats_taken=2)
+    offer(title="Une autre", commune=centre, weeks=[next_monday(2)])
+    result = search(commune=centre, place_given=True, sort=SearchSort.DATE)
+    listed = next(item for item in result.offers if item.pk == found.pk)
+    expected = list(bookable_weeks().filter(offer=found).order_by("week_start"))
+    assert [(week.week_start, week.seats_left) for week in listed.open_weeks] == [
+        (week.week_start, week.seats_left) for week in expected
+    ]
+    assert [(week.week_start, week.seats_left) for week in listed.open_weeks] == [
+        (next_monday(3), 2),
+        (next_monday(9), 3),
+    ]
+    assert [week.iso_week for week in listed.open_weeks] == [week.iso_week for week in expected]
 
 
 def test_reserved_offers_only_for_their_pupils(centre):
