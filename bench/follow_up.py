@@ -16,6 +16,9 @@ shown. Aim (issue 7): every page under 200 ms p95.
 The dashboards keep their figures for FOLLOW_UP_FIGURES_SECONDS (backend/follow_up/figures.py) and a periodic job
 recomputes the usual views: they are measured twice, `<page>_computed_*` with the keeping off (every request
 aggregates the school year), and `<page>_*` as served after that job ran (`refresh_seconds`: how long it took).
+The national and département view derives every view of a school year from one kept aggregate: its build alone is
+`territory_year_aggregate_ms` (median of a few), and `territory_views_mixed_*` serves a mix of views with it kept —
+France, départements drawn at random, sector and track filters drawn at random —, most of them never asked before.
 
 PostgreSQL only. Under `make bench` with DATABASE_URL on PostgreSQL it runs in the harness's throw-away database;
 otherwise in a child process on postgres://postgres@127.0.0.1:5432/passerelle_bench_follow_up
@@ -49,6 +52,8 @@ VIDEO_VIEWS = 200_000
 ANSWERS = 20_000
 ROUNDS = 40
 MEASURED_CLASSES = 20
+AGGREGATE_BUILDS = 5
+MIXED_VIEWS = 100
 SEED = 20261129
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passerelle_bench_follow_up"
 # Tables kept across runs: reference data, and what Django and Celery beat manage themselves.
@@ -504,11 +509,13 @@ def figures_of(name: str, durations: list[float], queries: int) -> dict:
 
 
 def measure(database_url: str) -> dict:
+    from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
+    from django.test.utils import CaptureQueriesContext, override_settings
     from django.urls import reverse
 
     from backend.accounts.models import User
+    from backend.follow_up import territory
     from backend.follow_up.figures import refresh_usual
     from backend.geo.models import Commune
     from backend.geo.services import import_communes
@@ -569,9 +576,47 @@ def measure(database_url: str) -> dict:
     refresh_usual()
     results["refresh_seconds"] = round(time.perf_counter() - started, 1)
     for name, (_user, url) in pages.items():
-        clients[name].get(url)  # the département view is not among the usual views: its first request keeps it
+        clients[name].get(url)  # warm up
         results.update(figures_of(name, *timed(clients[name], url)))
+
+    progress("measuring the national view's yearly aggregate, then a mix of views derived from it")
+    year = territory.current_school_year()
+    builds = []
+    for _build in range(AGGREGATE_BUILDS):
+        started = time.perf_counter()
+        territory.year_aggregates(year)
+        builds.append((time.perf_counter() - started) * 1000)
+    results["territory_year_aggregate_ms"] = round(statistics.median(builds), 1)
+    durations, queries = [], []
+    for query in mixed_views(rng, territory.departements_kept()):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = clients["national_view"].get(reverse("follow_up:territory"), query)
+            durations.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (query, response.status_code)
+        queries.append(len(captured))
+    results.update(figures_of("territory_views_mixed", durations, max(queries)))
     return results
+
+
+def mixed_views(rng: random.Random, departements: dict) -> list[dict]:
+    """What platform staff ask the national view for in a day: France or a département drawn at random, a sector
+    filter one time in three, a track filter one time in four (most of these combinations never asked before)."""
+    from backend.offers.enums import Track
+    from backend.organisations.enums import Sector
+
+    codes = sorted(departements)
+    views = []
+    for _view in range(MIXED_VIEWS):
+        query = {}
+        if rng.random() < 0.7:
+            query["departement"] = rng.choice(codes)
+        if rng.random() < 1 / 3:
+            query["secteur"] = rng.choice(Sector.values)
+        if rng.random() < 1 / 4:
+            query["parcours"] = rng.choice(Track.values)
+        views.append(query)
+    return views
 
 
 # --- Entry points ------------------------------------------------------------------------------------------------

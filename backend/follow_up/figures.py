@@ -1,10 +1,17 @@
 """Dashboard figures kept for a while: the association dashboard and the national and département view aggregate a
 whole school year (on 100,000 offers and applications, 250 to 600 ms of SQL on this project's 2-core machine; see
 `bench/follow_up.py`). Their figures are computed once, kept `FOLLOW_UP_FIGURES_SECONDS` (15 minutes by default) in
-the cache, and each page says when they were computed. `figures_refresh_task` (every 10 minutes, backend/periodic.py)
-recomputes the views people open most — the current school year nationally, for each département a referent follows,
-and for each association — before they expire, so that readers find them ready. Zero turns the keeping off (the
-tests do: they change data between two requests).
+the cache, and each page says when they were computed. Zero turns the keeping off (the tests do: they change data
+between two requests).
+
+The national and département view keeps one aggregate per school year (`territory.year_aggregates`), not one set of
+figures per view: every view — France, any département, any sector or track — is derived from it in a few
+milliseconds of Python, so that a filter nobody asked for yet costs no SQL either. `figures_refresh_task` (every 10
+minutes, backend/periodic.py) recomputes, before they expire, the aggregate of every school year the view offers
+(the current one and the four before: past years barely change, but recomputing them is what spares their readers
+a computation), the départements' list they are read with, and each association's current dashboard, so that
+readers find them ready. Only a reader who comes when the cache has lost them (a restart of an empty cache, another
+association's past year) waits for a computation.
 
 Only aggregates go to the cache: who may see them is checked on every request, before reading it."""
 
@@ -47,30 +54,15 @@ def forget(kind: str, parts: tuple) -> None:
 
 
 def refresh_usual() -> dict[str, int]:
-    """Recompute, for the current school year, the views people open first: the national view, each referent's
-    départements, each association's dashboard. Returns how many of each were computed."""
+    """Recompute what people read: the aggregate of each school year the national and département view offers
+    (every view of a year is derived from its aggregate) with the départements, and each association's current
+    dashboard. Returns how many of each were computed."""
     from backend.follow_up import association_dashboard, territory
-    from backend.follow_up.models import TerritoryReferent
     from backend.organisations.models import Association
 
-    year = territory.current_school_year()
-    known = territory.departements()
-    scopes: dict[int, list[str]] = {}
-    for user_id, code in TerritoryReferent.objects.order_by("departement_code").values_list(
-        "user_id", "departement_code"
-    ):
-        scopes.setdefault(user_id, []).append(code)
-    views = [None, *sorted({tuple(codes) for codes in scopes.values()})]
-    for scope in views:
-        territory_scope = None if scope is None else list(scope)
-        refresh(
-            "territory",
-            territory.figures_parts(year=year, scope=territory_scope),
-            lambda territory_scope=territory_scope: territory.territory_figures(
-                year=year, scope=territory_scope, known=known
-            ),
-        )
-    school_year = year.start
+    years = territory.school_year_choices()
+    territory.refresh_kept(*years)
+    school_year = years[0].start
     associations = list(Association.objects.order_by("pk"))
     for association in associations:
         refresh(
@@ -78,4 +70,4 @@ def refresh_usual() -> dict[str, int]:
             (association.pk, school_year),
             lambda association=association: association_dashboard.association_dashboard(association, school_year),
         )
-    return {"territory_views": len(views), "associations": len(associations)}
+    return {"territory_years": len(years), "associations": len(associations)}

@@ -16,12 +16,19 @@ Rules, decided here and nowhere else:
 - **Priority kinds** form a partition, so that the shares add up to 100 %: REP+, REP, QPV (outside REP and REP+),
   outside priority education, school unknown.
 
-Every figure comes from a fixed number of GROUP BY queries, whatever the number of départements, offers or pupils.
+How: one aggregate per school year (`year_aggregates`: a GROUP BY over its offers, one over its applications, and
+their schools — three queries whatever the number of départements, offers or pupils), kept in the cache (`figures`)
+and refreshed by the periodic job. Every view — France, one or more départements, a sector, a track — is derived
+from it in Python (`derive`), with no query: the aggregate keeps the offers and the applications at the finest grain
+the page filters on (they add up), and the distinct pupils placed for each of the four filter shapes (they do not
+add up: a pupil may confirm two internships). A look at a filter nobody asked for yet then costs a few milliseconds
+instead of two SQL aggregates of a whole year.
 """
 
 import datetime
 import functools
 import math
+import sys
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -136,9 +143,12 @@ def departements() -> dict[str, Departement]:
     }
 
 
+DEPARTEMENTS = "departements"  # its kind in `figures`' cache
+
+
 def departements_kept() -> dict[str, Departement]:
     """`departements()` kept like the figures (reference data: it changes when the communes are imported)."""
-    return figures.read("departements", (), departements)[0]
+    return figures.read(DEPARTEMENTS, (), departements)[0]
 
 
 def departement_sort_key(code: str) -> tuple:
@@ -272,101 +282,230 @@ def territory_figures(
     track: str = "",
     known: dict[str, Departement] | None = None,
 ) -> TerritoryFigures:
-    """The view's figures for a school year, nationally (`scope=None`) or for some départements: four queries, or
-    three when the caller already read `departements()`."""
-    figures = TerritoryFigures(year=year, scope=scope)
+    """The view's figures for a school year, nationally (`scope=None`) or for some départements, computed now: the
+    year's aggregate (three queries) and the view derived from it — four queries, or three when the caller already
+    read `departements()`."""
     known = departements() if known is None else known
-    _offer_figures(figures, known, sector=sector, track=track)
-    _pupil_figures(figures, known, sector=sector, track=track)
-    _map(figures, known)
-    return figures
+    return derive(year_aggregates(year), scope=scope, sector=sector, track=track, known=known)
 
 
-def figures_parts(*, year: SchoolYear, scope: list[str] | None, sector: str = "", track: str = "") -> tuple:
-    """What tells one view's kept figures from another's."""
-    return (year.start, ",".join(scope) if scope is not None else "france", sector or "-", track or "-")
+def year_aggregates_kept(year: SchoolYear) -> tuple["YearAggregates", datetime.datetime]:
+    """The school year's aggregate as `figures` keeps it (computed at most every FOLLOW_UP_FIGURES_SECONDS, by the
+    periodic job for the current year, else by the first reader), and when it was computed."""
+    return figures.read(YEAR_AGGREGATES, (year.start,), lambda: year_aggregates(year))
+
+
+def refresh_kept(*years: SchoolYear) -> None:
+    """Recompute these years' aggregates and the départements whatever the cache holds (the periodic job)."""
+    for year in years:
+        figures.refresh(YEAR_AGGREGATES, (year.start,), lambda year=year: year_aggregates(year))
+    figures.refresh(DEPARTEMENTS, (), departements)
 
 
 def territory_figures_kept(
     *, year: SchoolYear, scope: list[str] | None, sector: str = "", track: str = "", known: dict | None = None
 ) -> tuple[TerritoryFigures, datetime.datetime]:
-    """`territory_figures` as `figures` keeps them (computed at most every FOLLOW_UP_FIGURES_SECONDS), and when they
-    were computed."""
-    return figures.read(
-        "territory",
-        figures_parts(year=year, scope=scope, sector=sector, track=track),
-        lambda: territory_figures(year=year, scope=scope, sector=sector, track=track, known=known),
-    )
+    """`territory_figures` derived from the kept aggregate of the year, and when that aggregate was computed: no SQL
+    aggregate at all when it is kept, whatever the départements, sector and track asked for."""
+    aggregates, computed_at = year_aggregates_kept(year)
+    known = departements_kept() if known is None else known
+    return derive(aggregates, scope=scope, sector=sector, track=track, known=known), computed_at
+
+
+# One aggregate per school year -------------------------------------------------------------------------------
+
+YEAR_AGGREGATES = "territory-year"  # its kind in `figures`' cache
+ANY = ""  # a filter left empty, in the aggregate's keys (sector and track values are never empty)
+STATUS_GROUP_INDEX = {
+    status: index for index, (_label, statuses) in enumerate(STATUS_GROUPS.values()) for status in statuses
+}
+PLACED = len(STATUS_GROUPS)  # in a count tuple of `YearAggregates.pupils`, after the applications by status group
+
+
+@dataclass(frozen=True)
+class YearAggregates:
+    """What every view of one school year is derived from. Plain dicts, lists, tuples, str and int: it goes to the
+    cache as it is.
+
+    - `offers`: by place (a département's code, or REMOTE), that place's groups (sector, track, format, offers,
+      seats). An offer has one place, sector, track and format: a view sums the groups its filters keep.
+    - `pupils`: by filter (sector or ANY, track or ANY), by (place of the pupil's school — None when she has no class
+      that year —, priority kind): the applications by status group, in STATUS_GROUPS' order, then the pupils placed.
+      Applications add up across sectors and tracks, pupils placed do not (a pupil may confirm two internships): so
+      the four filter shapes (none, a sector, a track, both) are each counted from the distinct pupils, and a view
+      reads its exact count. A pupil has one school in a year, so her place and kind add up like the applications.
+    """
+
+    year: int
+    offers: dict[str | None, list[tuple[str, str, str, int, int]]]
+    pupils: dict[tuple[str, str], dict[tuple[str | None, str], tuple[int, ...]]]
+
+
+def year_aggregates(year: SchoolYear) -> YearAggregates:
+    """The school year's aggregate, from three queries whatever the rows: the offers, the applications, the schools
+    with a class that year."""
+    return YearAggregates(year=year.start, offers=_offer_groups(year), pupils=_pupil_groups(year))
 
 
 # Offers of a school year and their seats by département × sector × track × format. The weeks are summed per offer
 # first, so that the outer grouping needs no COUNT(DISTINCT): over 100,000 offers on PostgreSQL, 360 ms with the
 # ORM's one-level GROUP BY, 170 ms this way (on a loaded two-core machine).
 OFFERS_BY_GROUP_SQL = """
-SELECT c.departement_code, c.departement_name, o.sector, o.track, o.format, COUNT(*), SUM(w.seats)
+SELECT c.departement_code, o.sector, o.track, o.format, COUNT(*), SUM(w.seats)
 FROM (
     SELECT offer_id, SUM(seats) AS seats FROM {week} WHERE week_start >= %s AND week_start < %s GROUP BY offer_id
 ) w
 INNER JOIN {offer} o ON o.id = w.offer_id
 LEFT OUTER JOIN {commune} c ON c.id = o.commune_id
-WHERE o.status IN ({statuses}) AND o.hidden_at IS NULL {filters}
-GROUP BY c.departement_code, c.departement_name, o.sector, o.track, o.format
+WHERE o.status IN ({statuses}) AND o.hidden_at IS NULL
+GROUP BY c.departement_code, o.sector, o.track, o.format
 """
 
 
-def offers_by_group(
-    *, year: SchoolYear, scope: list[str] | None = None, sector: str = "", track: str = ""
-) -> list[dict]:
-    """Offers and seats of one school year, for a scope (None: national, remote offers included), by the finest grain
-    the page needs: an offer has one commune, sector, track and format, so summing these groups' offers is exact."""
-    if scope is not None and not scope:
-        return []
-    filters, params = [], []
-    if scope is not None:
-        filters.append(f"AND c.departement_code IN ({', '.join(['%s'] * len(scope))}) AND o.format <> %s")
-        params += [*scope, OfferFormat.REMOTE.value]
-    if sector:
-        filters.append("AND o.sector = %s")
-        params.append(sector)
-    if track:
-        filters.append("AND o.track = %s")
-        params.append(track)
+def _offer_groups(year: SchoolYear) -> dict[str | None, list[tuple[str, str, str, int, int]]]:
     sql = OFFERS_BY_GROUP_SQL.format(
         week=OfferWeek._meta.db_table,
         offer=Offer._meta.db_table,
         commune=Commune._meta.db_table,
         statuses=", ".join(["%s"] * len(COUNTED_OFFER_STATUSES)),
-        filters=" ".join(filters),
     )
     params = [
         connection.ops.adapt_datefield_value(year.first_day),
         connection.ops.adapt_datefield_value(year.next_first_day),
         *(status.value for status in COUNTED_OFFER_STATUSES),
-        *params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        columns = ("departement_code", "departement_name", "sector", "track", "offer_format", "offers", "seats")
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    groups: dict[str | None, list[tuple[str, str, str, int, int]]] = {}
+    for code, sector, track, offer_format, offers, seats in rows:
+        place = place_of({"departement_code": code, "offer_format": offer_format})
+        # Interned: the cache's pickle then writes each value once, not once per group.
+        group = (sys.intern(sector), sys.intern(track), sys.intern(offer_format), offers, seats or 0)
+        groups.setdefault(place, []).append(group)
+    return groups
 
 
-def _offer_figures(figures: TerritoryFigures, known: dict[str, Departement], *, sector: str, track: str) -> None:
+# Applications by the school of the pupil's class of the year (the class she joined last that year), status and the
+# offer's sector and track; a confirmed application keeps its pupil apart, to count the pupils placed. Raw SQL
+# because the ORM cannot join on "each pupil's latest enrolment of the year": a correlated subquery per application
+# took 870 ms over 100,000 applications on PostgreSQL, this window function about 170 ms (and it runs on SQLite as
+# well: window functions since 3.25).
+APPLICATIONS_SQL = """
+WITH ranked AS (
+    SELECT e.pupil_id, c.school_id,
+           ROW_NUMBER() OVER (PARTITION BY e.pupil_id ORDER BY e.joined_at DESC, e.id DESC) AS position
+    FROM {enrolment} e INNER JOIN {school_class} c ON c.id = e.school_class_id
+    WHERE c.school_year = %s
+)
+SELECT school_id, status, sector, track, placed_pupil_id, COUNT(*)
+FROM (
+    SELECT ranked.school_id, a.status, o.sector, o.track,
+           CASE WHEN a.status = %s THEN a.pupil_id END AS placed_pupil_id
+    FROM {application} a
+    INNER JOIN {offer} o ON o.id = a.offer_id
+    LEFT OUTER JOIN ranked ON ranked.pupil_id = a.pupil_id AND ranked.position = 1
+    WHERE a.created_at >= %s AND a.created_at < %s
+) sent
+GROUP BY school_id, status, sector, track, placed_pupil_id
+"""
+
+
+def _pupil_groups(year: SchoolYear) -> dict[tuple[str, str], dict[tuple[str | None, str], tuple[int, ...]]]:
+    sql = APPLICATIONS_SQL.format(
+        enrolment=Enrolment._meta.db_table,
+        school_class=SchoolClass._meta.db_table,
+        application=Application._meta.db_table,
+        offer=Offer._meta.db_table,
+    )
+    params = [
+        year.start,
+        ApplicationStatus.CONFIRMED.value,
+        connection.ops.adapt_datetimefield_value(year.starts_at),
+        connection.ops.adapt_datetimefield_value(year.ends_at),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # The schools with a class that year (those of the pupils counted), each with one (place, kind) tuple shared by
+    # every filter: the cache's pickle writes it once.
+    where: dict[int | None, tuple[str | None, str]] = {None: (None, PriorityKind.UNKNOWN)}
+    for row in (
+        School.objects.filter(pk__in=SchoolClass.objects.filter(school_year=year.start).values("school_id"))
+        .values_list("pk", "commune__departement_code", "priority", "qpv")
+        .order_by()
+    ):
+        where[row[0]] = (row[1], priority_kind(row[2], row[3]))
+    # By (sector, track, place and kind): the applications by status group; by pupil placed: her place and kind
+    # and the (sector, track) of her confirmed internships.
+    finest: dict[tuple, list[int]] = {}
+    placed: dict[int, tuple[tuple, set[tuple[str, str]]]] = {}
+    for school_id, status, sector, track, placed_pupil_id, count in rows:
+        sector, track = sys.intern(sector), sys.intern(track)
+        key = where.get(school_id, where[None])  # a school deleted meanwhile: unknown, like no class
+        counts = finest.setdefault((sector, track, key), [0] * (PLACED + 1))
+        counts[STATUS_GROUP_INDEX[status]] += count
+        if placed_pupil_id is not None:
+            placed.setdefault(placed_pupil_id, (key, set()))[1].add((sector, track))
+    shapes: dict[tuple[str, str], dict[tuple, list[int]]] = {}
+    for (sector, track, key), counts in finest.items():
+        for shape in _shapes(sector, track):
+            total = shapes.setdefault(shape, {}).setdefault(key, [0] * (PLACED + 1))
+            for index in range(PLACED):
+                total[index] += counts[index]
+    for key, internships in placed.values():
+        for shape in {shape for sector, track in internships for shape in _shapes(sector, track)}:
+            shapes[shape][key][PLACED] += 1  # her confirmed application made the line
+    return {shape: {key: tuple(counts) for key, counts in lines.items()} for shape, lines in shapes.items()}
+
+
+def _shapes(sector: str, track: str) -> tuple[tuple[str, str], ...]:
+    """The four filters a (sector, track) counts under: both, the sector alone, the track alone, none."""
+    return ((sector, track), (sector, ANY), (ANY, track), (ANY, ANY))
+
+
+# Every view derived from the year's aggregate ------------------------------------------------------------------
+
+
+def derive(
+    aggregates: YearAggregates,
+    *,
+    scope: list[str] | None = None,
+    sector: str = "",
+    track: str = "",
+    known: dict[str, Departement],
+) -> TerritoryFigures:
+    """One view's figures from the aggregate of its school year: Python only, no query."""
+    figures = TerritoryFigures(year=SchoolYear(aggregates.year), scope=scope)
+    _offer_figures(figures, aggregates, known, sector=sector, track=track)
+    _pupil_figures(figures, aggregates, known, sector=sector, track=track)
+    _map(figures, known)
+    return figures
+
+
+def _offer_figures(
+    figures: TerritoryFigures, aggregates: YearAggregates, known: dict[str, Departement], *, sector: str, track: str
+) -> None:
     by_place: dict[str | None, Line] = {}
     by_sector = {value: Line(value, str(label)) for value, label in Sector.choices}
     by_format = {value: Line(value, str(label)) for value, label in OfferFormat.choices}
     by_track = {value: Line(value, str(label)) for value, label in Track.choices}
-    for group in offers_by_group(year=figures.year, scope=figures.scope, sector=sector, track=track):
-        code = place_of(group)
-        if code not in by_place:
-            by_place[code] = Line(code, _("À distance") if code is REMOTE else _place_label(code, known))
-        seats = group["seats"] or 0
-        for line in (by_place[code], by_sector[group["sector"]], by_format[group["offer_format"]]):
-            line.offers += group["offers"]
-            line.seats += seats
-        by_track[group["track"]].offers += group["offers"]
-        by_track[group["track"]].seats += seats
-        figures.offers += group["offers"]
-        figures.seats += seats
+    places = (
+        aggregates.offers
+        if figures.scope is None
+        else {code: aggregates.offers.get(code, ()) for code in figures.scope}
+    )
+    for code, groups in places.items():
+        for group_sector, group_track, offer_format, offers, seats in groups:
+            if (sector and group_sector != sector) or (track and group_track != track):
+                continue
+            if code not in by_place:
+                by_place[code] = Line(code, _("À distance") if code is REMOTE else _place_label(code, known))
+            for line in (by_place[code], by_sector[group_sector], by_format[offer_format], by_track[group_track]):
+                line.offers += offers
+                line.seats += seats
+            figures.offers += offers
+            figures.seats += seats
     if figures.scope is not None:  # every département of the scope has its line, even without offers
         for code in figures.scope:
             if code not in by_place:
@@ -379,83 +518,26 @@ def _offer_figures(figures: TerritoryFigures, known: dict[str, Departement], *, 
     figures.offers_by_track = list(by_track.values())
 
 
-# Applications by the school of the pupil's class of the year (the class she joined last that year) and by status,
-# with the distinct pupils who confirmed. Raw SQL because the ORM cannot join on "each pupil's latest enrolment of the
-# year": a correlated subquery per application took 870 ms over 100,000 applications on PostgreSQL, this window
-# function about 170 ms (and it runs on SQLite as well: window functions since 3.25).
-APPLICATIONS_BY_SCHOOL_SQL = """
-WITH ranked AS (
-    SELECT e.pupil_id, c.school_id,
-           ROW_NUMBER() OVER (PARTITION BY e.pupil_id ORDER BY e.joined_at DESC, e.id DESC) AS position
-    FROM {enrolment} e INNER JOIN {school_class} c ON c.id = e.school_class_id
-    WHERE c.school_year = %s
-)
-SELECT ranked.school_id, a.status, COUNT(*), COUNT(DISTINCT CASE WHEN a.status = %s THEN a.pupil_id END)
-FROM {application} a
-{offer_join}
-LEFT OUTER JOIN ranked ON ranked.pupil_id = a.pupil_id AND ranked.position = 1
-WHERE a.created_at >= %s AND a.created_at < %s {offer_filters}
-GROUP BY ranked.school_id, a.status
-"""
-
-
-def applications_by_school(*, year: SchoolYear, sector: str = "", track: str = "") -> list[dict]:
-    """[{school_id (None: no class that year), status, applications, placed}] for the applications sent in `year`."""
-    filters, filter_params = [], []
-    if sector:
-        filters.append("AND o.sector = %s")
-        filter_params.append(sector)
-    if track:
-        filters.append("AND o.track = %s")
-        filter_params.append(track)
-    sql = APPLICATIONS_BY_SCHOOL_SQL.format(
-        enrolment=Enrolment._meta.db_table,
-        school_class=SchoolClass._meta.db_table,
-        application=Application._meta.db_table,
-        offer_join=f"INNER JOIN {Offer._meta.db_table} o ON o.id = a.offer_id" if filters else "",
-        offer_filters=" ".join(filters),
-    )
-    params = [
-        year.start,
-        ApplicationStatus.CONFIRMED.value,
-        connection.ops.adapt_datetimefield_value(year.starts_at),
-        connection.ops.adapt_datetimefield_value(year.ends_at),
-        *filter_params,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [
-            {"school_id": school_id, "status": status, "applications": applications, "placed": placed}
-            for school_id, status, applications, placed in cursor.fetchall()
-        ]
-
-
-def _pupil_figures(figures: TerritoryFigures, known: dict[str, Departement], *, sector: str, track: str) -> None:
-    groups = applications_by_school(year=figures.year, sector=sector, track=track)
-    schools = {
-        row["pk"]: row
-        for row in School.objects.filter(pk__in={group["school_id"] for group in groups if group["school_id"]})
-        .values("pk", "priority", "qpv", departement_code=F("commune__departement_code"))
-        .order_by()
-    }
+def _pupil_figures(
+    figures: TerritoryFigures, aggregates: YearAggregates, known: dict[str, Departement], *, sector: str, track: str
+) -> None:
     by_status = {key: Line(key, str(label)) for key, (label, _statuses) in STATUS_GROUPS.items()}
-    status_group = {status: key for key, (_label, statuses) in STATUS_GROUPS.items() for status in statuses}
     by_priority = {key: Line(key, str(label)) for key, label in PRIORITY_KINDS.items()}
     by_place: dict[str | None, Line] = {}
-    for group in groups:
-        school = schools.get(group["school_id"])
-        code = school["departement_code"] if school else None
-        if figures.scope is not None and code not in figures.scope:
+    wanted = None if figures.scope is None else set(figures.scope)
+    for (code, kind), counts in aggregates.pupils.get((sector or ANY, track or ANY), {}).items():
+        if wanted is not None and code not in wanted:
             continue
         if code not in by_place:
             by_place[code] = Line(code, _("Sans classe cette année-là") if code is None else _place_label(code, known))
-        kind = _priority_kind(school)
+        applications, placed = sum(counts[:PLACED]), counts[PLACED]
         for line in (by_place[code], by_priority[kind]):
-            line.applications += group["applications"]
-            line.placed += group["placed"]
-        by_status[status_group[group["status"]]].applications += group["applications"]
-        figures.applications += group["applications"]
-        figures.placed += group["placed"]
+            line.applications += applications
+            line.placed += placed
+        for line, count in zip(by_status.values(), counts[:PLACED], strict=True):
+            line.applications += count
+        figures.applications += applications
+        figures.placed += placed
     if figures.scope is not None:
         for code in figures.scope:
             by_place.setdefault(code, Line(code, _place_label(code, known)))

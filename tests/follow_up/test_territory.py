@@ -1,6 +1,7 @@
 """The national and département view: its figures against the data created here (three départements, one of them
 overseas, and remote offers), a referent's scope, the filters (nonsense included), the school-year boundaries, the
-CSV export, and a query count that does not grow with the number of départements."""
+CSV export, a query count that does not grow with the number of départements, and every view derived from the
+year's aggregate against the same figures counted object by object (a pupil placed twice counts once)."""
 
 import csv
 import datetime
@@ -12,9 +13,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from backend.follow_up.models import TerritoryReferent
-from backend.follow_up.territory import SchoolYear, current_school_year, territory_figures
+from backend.follow_up.territory import (
+    COUNTED_OFFER_STATUSES,
+    SchoolYear,
+    current_school_year,
+    departements,
+    derive,
+    territory_figures,
+    year_aggregates,
+)
 from backend.offers.enums import ApplicationStatus, OfferFormat, Track
+from backend.offers.models import Application, Offer
 from backend.organisations.enums import Sector
+from backend.schools.models import Enrolment
 from tests import factories
 from tests.follow_up.territory_support import YEAR, apply, commune, make_country, offer, pupil_of
 
@@ -261,3 +272,115 @@ def test_query_count_does_not_grow_with_departements(client, staff):
 def test_figures_take_four_queries(django_assert_num_queries, country):
     with django_assert_num_queries(4):
         territory_figures(year=YEAR)
+
+
+# Every view derived from the year's aggregate -----------------------------------------------------------------
+
+
+def placed_twice(country):
+    """A pupil of the REP+ school of Seine-Saint-Denis with two confirmed internships: an observation in industry
+    (Seine-Saint-Denis) and a PFMP in health (the Rhône)."""
+    pupil = pupil_of(country["schools"]["rep_plus"])
+    apply(pupil, country["offers"]["h1"], ApplicationStatus.CONFIRMED)
+    apply(pupil, country["offers"]["lyon"], ApplicationStatus.CONFIRMED)
+    return pupil
+
+
+def test_a_pupil_with_two_internships_is_placed_once_whatever_the_filter(country):
+    placed_twice(country)
+
+    def placed(**filters):
+        return territory_figures(year=YEAR, **filters).placed
+
+    # Before her: the REP+ pupil in industry (observation), the REP pupil in health (PFMP).
+    assert placed() == 3  # not 4: she counts once, though her two internships do under two sectors
+    assert (placed(sector=Sector.H), placed(sector=Sector.J), placed(sector=Sector.E)) == (2, 2, 0)
+    assert (placed(track=Track.OBSERVATION_3E), placed(track=Track.PFMP)) == (2, 2)
+    assert (placed(sector=Sector.H, track=Track.PFMP), placed(sector=Sector.J, track=Track.PFMP)) == (0, 2)
+    assert (placed(scope=["93"]), placed(scope=["69"]), placed(scope=["69", "93"])) == (2, 1, 3)
+    assert placed(scope=["93"], sector=Sector.J) == 1  # her school's département, her internship's sector
+    national = territory_figures(year=YEAR)
+    assert lines(national.pupils_by_priority, "placed", "placed_share")["rep_plus"] == (2, 66.7)
+    assert lines(national.pupils_by_place, "applications", "placed")["93"] == (5, 2)
+
+
+def expected_figures(year, *, scope, sector, track) -> dict:
+    """The view's figures counted one object at a time from the models, with the rules of territory.py written out
+    again: offers with a week in the year, applications sent in it, the pupil's school that of her class joined
+    last in that year."""
+    offers, seats, offers_by_place = 0, 0, {}
+    counted = Offer.objects.filter(status__in=COUNTED_OFFER_STATUSES, hidden_at__isnull=True)
+    for item in counted.select_related("commune").prefetch_related("weeks"):
+        weeks = [week for week in item.weeks.all() if year.first_day <= week.week_start < year.next_first_day]
+        if not weeks or (sector and item.sector != sector) or (track and item.track != track):
+            continue
+        place = None if item.format == OfferFormat.REMOTE or item.commune is None else item.commune.departement_code
+        if scope is not None and place not in scope:
+            continue
+        offers += 1
+        seats += sum(week.seats for week in weeks)
+        offers_by_place[place] = offers_by_place.get(place, 0) + 1
+    applications, placed, pupils_by_place = 0, set(), {}
+    sent = Application.objects.filter(created_at__gte=year.starts_at, created_at__lt=year.ends_at)
+    for application in sent.select_related("offer"):
+        if (sector and application.offer.sector != sector) or (track and application.offer.track != track):
+            continue
+        enrolment = (
+            Enrolment.objects.filter(pupil=application.pupil_id, school_class__school_year=year.start)
+            .select_related("school_class__school__commune")
+            .order_by("-joined_at", "-id")
+            .first()
+        )
+        place = enrolment.school_class.school.commune.departement_code if enrolment else None
+        if scope is not None and place not in scope:
+            continue
+        applications += 1
+        counts = pupils_by_place.setdefault(place, [0, set()])
+        counts[0] += 1
+        if application.status == ApplicationStatus.CONFIRMED:
+            placed.add(application.pupil_id)
+            counts[1].add(application.pupil_id)
+    return {
+        "totals": (offers, seats, applications, len(placed)),
+        "offers_by_place": offers_by_place,
+        "pupils_by_place": {place: (count, len(pupils)) for place, (count, pupils) in pupils_by_place.items()},
+    }
+
+
+def test_every_view_derived_from_the_years_aggregate_matches_the_data(country):
+    placed_twice(country)
+    aggregates = year_aggregates(YEAR)
+    known = departements()
+    checked = 0
+    for scope in (None, ["93"], ["69", "974"], []):
+        for sector in ("", Sector.H, Sector.J, Sector.E, Sector.A):
+            for track in ("", Track.OBSERVATION_3E, Track.PFMP):
+                figures = derive(aggregates, scope=scope, sector=sector, track=track, known=known)
+                expected = expected_figures(YEAR, scope=scope, sector=sector, track=track)
+                view = (scope, sector, track)
+                assert (figures.offers, figures.seats, figures.applications, figures.placed) == expected["totals"], (
+                    view
+                )
+                assert {
+                    key: offers for key, (offers,) in lines(figures.offers_by_place, "offers").items() if offers
+                } == (expected["offers_by_place"]), view
+                assert {
+                    key: counts
+                    for key, counts in lines(figures.pupils_by_place, "applications", "placed").items()
+                    if counts != (0, 0)
+                } == expected["pupils_by_place"], view
+                assert sum(line.applications for line in figures.applications_by_status) == figures.applications
+                assert sum(line.placed for line in figures.pupils_by_priority) == figures.placed
+                checked += 1
+    assert checked == 60
+    assert expected_figures(YEAR, scope=None, sector="", track="")["totals"] == (8, 39, 11, 3)  # the data is there
+
+
+def test_the_years_aggregate_takes_three_queries_and_a_view_none(django_assert_num_queries, country):
+    with django_assert_num_queries(3):
+        aggregates = year_aggregates(YEAR)
+    known = departements()
+    with django_assert_num_queries(0):
+        figures = derive(aggregates, scope=["69"], sector=Sector.J, track=Track.PFMP, known=known)
+    assert (figures.offers, figures.applications, figures.placed) == (1, 1, 1)
+    assert derive(aggregates, known=known) == territory_figures(year=YEAR)
