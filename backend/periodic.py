@@ -63,8 +63,8 @@ JOBS = [
         minute="0",
         hour="17",
     ),
-    # The association dashboards' and the national view's figures, recomputed before FOLLOW_UP_FIGURES_SECONDS (15
-    # minutes) expire, so that readers find them ready (backend/follow_up/figures.py).
+    # The association dashboards' figures and the national view's yearly aggregates, recomputed before
+    # FOLLOW_UP_FIGURES_SECONDS (15 minutes) expire, so that readers find them ready (backend/follow_up/figures.py).
     PeriodicJob(
         name="recompute the dashboards' figures",
         task="backend.follow_up.tasks.figures_refresh_task",

@@ -384,8 +384,8 @@ REALTIME_RETENTION_DAYS = env.int("REALTIME_RETENTION_DAYS", default=90)
 # Days after a session, a tutoring appointment or an internship week during which its questionnaire can be answered.
 FEEDBACK_WINDOW_DAYS = env.int("FEEDBACK_WINDOW_DAYS", default=60)
 
-# Seconds the association dashboard's and the national view's figures are kept before they are computed again
-# (backend/follow_up/figures.py); a job recomputes the usual views every 10 minutes. 0: computed at each request.
+# Seconds the association dashboard's figures and the national view's yearly aggregates are kept before they are
+# computed again (backend/follow_up/figures.py); a job recomputes them every 10 minutes. 0: computed at each request.
 FOLLOW_UP_FIGURES_SECONDS = env.int("FOLLOW_UP_FIGURES_SECONDS", default=900)
 
 # --- retention ---

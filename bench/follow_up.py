@@ -14,7 +14,7 @@ national view of platform staff (whole country, then one département). Figures 
 shown. Aim (issue 7): every page under 200 ms p95.
 
 The dashboards keep their figures for FOLLOW_UP_FIGURES_SECONDS (backend/follow_up/figures.py) and a periodic job
-recomputes the usual views: they are measured twice, `<page>_computed_*` with the keeping off (every request
+recomputes them: they are measured twice, `<page>_computed_*` with the keeping off (every request
 aggregates the school year), and `<page>_*` as served after that job ran (`refresh_seconds`: how long it took).
 The national and département view derives every view of a school year from one kept aggregate: its build alone is
 `territory_year_aggregate_ms` (median of a few), and `territory_views_mixed_*` serves a mix of views with it kept —
