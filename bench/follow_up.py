@@ -35,6 +35,7 @@ import time
 from itertools import count
 
 from bench import _postgres as postgres
+from bench._pages import p50_p95, timed_gets
 from bench.catalogue import generate, progress
 
 SCHOOLS = 400
@@ -484,28 +485,9 @@ def generate_activity() -> dict:
     }
 
 
-def timed(client, url: str) -> tuple[list[float], int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    durations = []
-    for _round in range(ROUNDS):
-        started = time.perf_counter()
-        response = client.get(url)
-        durations.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return durations, len(queries)
-
-
 def figures_of(name: str, durations: list[float], queries: int) -> dict:
-    durations = sorted(durations)
-    return {
-        f"{name}_p50_ms": round(statistics.median(durations), 1),
-        f"{name}_p95_ms": round(durations[max(0, int(len(durations) * 0.95) - 1)], 1),
-        f"{name}_queries": queries,
-    }
+    p50, p95 = p50_p95(durations)
+    return {f"{name}_p50_ms": round(p50, 1), f"{name}_p95_ms": round(p95, 1), f"{name}_queries": queries}
 
 
 def measure(database_url: str) -> dict:
@@ -545,7 +527,7 @@ def measure(database_url: str) -> dict:
         client.force_login(User.objects.get(pk=teacher_id))
         url = reverse("follow_up:class_follow_up", args=[class_id])
         client.get(url)  # warm up
-        times, count_ = timed(client, url)
+        times, count_ = timed_gets(client, url, ROUNDS)
         durations += times
         queries.append(count_)
     results.update(figures_of("class_page", durations, max(queries)))
@@ -569,7 +551,7 @@ def measure(database_url: str) -> dict:
     with override_settings(FOLLOW_UP_FIGURES_SECONDS=0):
         for name, (_user, url) in pages.items():
             clients[name].get(url)  # warm up
-            durations, queries = timed(clients[name], url)
+            durations, queries = timed_gets(clients[name], url, ROUNDS)
             results.update(figures_of(f"{name}_computed", durations, queries))
     progress("measuring the dashboards as served, their figures kept and recomputed by the periodic job")
     started = time.perf_counter()
@@ -577,7 +559,7 @@ def measure(database_url: str) -> dict:
     results["refresh_seconds"] = round(time.perf_counter() - started, 1)
     for name, (_user, url) in pages.items():
         clients[name].get(url)  # warm up
-        results.update(figures_of(name, *timed(clients[name], url)))
+        results.update(figures_of(name, *timed_gets(clients[name], url, ROUNDS)))
 
     progress("measuring the national view's yearly aggregate, then a mix of views derived from it")
     year = territory.current_school_year()

@@ -1,27 +1,16 @@
 """Each role's home page on the demo data: time to serve it and the number of SQL queries it makes (a
 growing count is the sign of an N+1). Also the health check, which load balancers call every few seconds."""
 
-import statistics
-import time
-
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+
+from bench._pages import p50_p95, timed_gets
 
 ROUNDS = 30
 
 
 def _measure(client: Client, url: str) -> tuple[float, float, int]:
-    durations = []
-    for _round in range(ROUNDS):
-        started = time.perf_counter()
-        response = client.get(url)
-        durations.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    durations.sort()
-    return statistics.median(durations), durations[int(len(durations) * 0.95) - 1], len(queries)
+    durations, queries = timed_gets(client, url, ROUNDS)
+    return *p50_p95(durations), queries
 
 
 def run() -> dict:

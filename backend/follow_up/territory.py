@@ -164,11 +164,11 @@ def counted_weeks():
     return OfferWeek.objects.filter(offer__status__in=COUNTED_OFFER_STATUSES, offer__hidden_at__isnull=True)
 
 
-def place_of(group: dict) -> str | None:
+def place_of(departement_code: str | None, offer_format: str) -> str | None:
     """The département code of a group of offers, or REMOTE for the "À distance" line."""
-    if group["offer_format"] == OfferFormat.REMOTE or not group["departement_code"]:
+    if offer_format == OfferFormat.REMOTE or not departement_code:
         return REMOTE
-    return group["departement_code"]
+    return departement_code
 
 
 def open_data_rows() -> list[dict]:
@@ -190,7 +190,7 @@ def open_data_rows() -> list[dict]:
     )
     merged: dict[tuple, dict] = {}
     for group in groups:
-        code = place_of(group)
+        code = place_of(group["departement_code"], group["offer_format"])
         key = (group["school_year"], code, group["sector"], group["track"], group["offer_format"])
         row = merged.setdefault(
             key,
@@ -379,7 +379,7 @@ def _offer_groups(year: SchoolYear) -> dict[str | None, list[tuple[str, str, str
         rows = cursor.fetchall()
     groups: dict[str | None, list[tuple[str, str, str, int, int]]] = {}
     for code, sector, track, offer_format, offers, seats in rows:
-        place = place_of({"departement_code": code, "offer_format": offer_format})
+        place = place_of(code, offer_format)
         # Interned: the cache's pickle then writes each value once, not once per group.
         group = (sys.intern(sector), sys.intern(track), sys.intern(offer_format), offers, seats or 0)
         groups.setdefault(place, []).append(group)
@@ -553,10 +553,6 @@ def _pupil_figures(
 
 def _place_label(code: str, known: dict[str, Departement]) -> str:
     return f"{code} — {known[code].name}" if code in known else code
-
-
-def _priority_kind(school: dict | None) -> str:
-    return priority_kind(school["priority"], school["qpv"]) if school else PriorityKind.UNKNOWN
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -378,7 +378,7 @@ def _sqlite_keyword(keyword: str):
 # --- The search -----------------------------------------------------------------------------------------------
 
 
-def _catalogue(user, params: SearchParams) -> QuerySet[Offer]:
+def _catalogue(user, params: SearchParams, today: datetime.date) -> QuerySet[Offer]:
     """Offers the viewer may find, with the criteria that do not depend on the place."""
     offers = Offer.objects.filter(status=OfferStatus.PUBLISHED, hidden_at__isnull=True)
     offers = offers.filter(reservation_q(user, only_reserved=params.reserved_for_me))
@@ -386,7 +386,7 @@ def _catalogue(user, params: SearchParams) -> QuerySet[Offer]:
         value = getattr(params, name)
         if value:
             offers = offers.filter(**{name: value})
-    return offers.filter(has_bookable_week(timezone.localdate(), params.date_from, params.date_to))
+    return offers.filter(has_bookable_week(today, params.date_from, params.date_to))
 
 
 def _choose_sort(params: SearchParams, *, has_keyword: bool, has_place: bool) -> str:
@@ -414,7 +414,9 @@ def offer_search(*, user, params: SearchParams, only: tuple[str, ...] = ()) -> S
     # A teacher of several schools may see an offer reserved to two of them through two rows of the join.
     distinct = len(viewer_schools(user)) > 1
 
-    base = _catalogue(user, params)
+    # One day for the whole search: the weeks it filters on are the weeks it shows, even across midnight.
+    today = timezone.localdate()
+    base = _catalogue(user, params, today)
     offers = base
     keyword = (params.keyword or "").strip()[:MAX_KEYWORD_LENGTH]
     normalised = normalise_search(keyword)
@@ -439,7 +441,9 @@ def offer_search(*, user, params: SearchParams, only: tuple[str, ...] = ()) -> S
     page = min(max(int(params.page or 1), 1), _num_pages(COUNT_LIMIT, page_size))
     if distinct:
         offers = offers.distinct()
-    fetch = functools.partial(_page, offers, sort=sort, rank=rank, distance=distance, page_size=page_size, only=only)
+    fetch = functools.partial(
+        _page, offers, sort=sort, rank=rank, distance=distance, page_size=page_size, only=only, today=today
+    )
     found, more = fetch(page=page)
     if found and not more:
         count = (page - 1) * page_size + len(found)  # the last page: no need to count
@@ -474,7 +478,7 @@ def _num_pages(count: int, page_size: int) -> int:
     return max(1, math.ceil(count / page_size))
 
 
-def _page(offers, *, sort, rank, distance, page, page_size, only) -> tuple[list[Offer], bool]:
+def _page(offers, *, sort, rank, distance, page, page_size, only, today) -> tuple[list[Offer], bool]:
     """The offers of the page, and whether more follow (one more row is read to know it)."""
     if distance is not None:
         offers = offers.annotate(distance_km=distance)
@@ -491,9 +495,7 @@ def _page(offers, *, sort, rank, distance, page, page_size, only) -> tuple[list[
     offers = offers.select_related("organisation", "commune")
     offers = offers.only(*only) if only else offers.defer("search_document")
     found = list(
-        offers.annotate(open_weeks_json=open_weeks_expression(timezone.localdate())).order_by(*order)[
-            start : start + page_size + 1
-        ]
+        offers.annotate(open_weeks_json=open_weeks_expression(today)).order_by(*order)[start : start + page_size + 1]
     )
     more = len(found) > page_size
     found = found[:page_size]
